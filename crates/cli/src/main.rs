@@ -1,0 +1,69 @@
+//! `dateline`: news articles in, coded political events out.
+//!
+//! Each subcommand lives in its own module under `cmd/`. The process exit code is 0 when
+//! everything was processed, 1 when some inputs failed (the rest still processed), 2 on
+//! usage or resource errors.
+
+mod cmd;
+mod driver;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// dateline — who did what to whom, when and where, from news articles.
+#[derive(Parser)]
+#[command(name = "dateline", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles and print their coded events (JSON Lines by default).
+    Code(driver::CodeArgs),
+    /// Print everything the pipeline found, one JSON document per article.
+    Analyze(driver::AnalyzeArgs),
+    /// Article extraction only (HTML → text and metadata).
+    Extract(cmd::ExternalArgs),
+    /// Evaluate a component against gold data: sentences, pos, parse, ner, timex, geo, petrarch, extract.
+    Eval(cmd::KindArgs),
+    /// Train a model: tagger, parser, ner.
+    Train(cmd::KindArgs),
+    /// Benchmarks that print rates: nlp, coder, pipeline, extract, store.
+    Bench(cmd::KindArgs),
+    /// Run the pipeline and store articles and events in a SQLite database.
+    Ingest(cmd::ExternalArgs),
+    /// Query the event store.
+    Query(cmd::ExternalArgs),
+    /// Export stored events (gdelt, jsonl, csv, parquet).
+    Export(cmd::ExternalArgs),
+    /// Serve the HTTP API and web UI.
+    Serve(cmd::ExternalArgs),
+    /// Show, for each sentence, the parse, actors, patterns tried and events.
+    Explain(cmd::ExternalArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Code(a) => driver::code(a),
+        Command::Analyze(a) => driver::analyze(a),
+        Command::Extract(a) => cmd::extract(a.args),
+        Command::Eval(k) => cmd::eval(&k.kind, k.args),
+        Command::Train(k) => cmd::train(&k.kind, k.args),
+        Command::Bench(k) => cmd::bench(&k.kind, k.args),
+        Command::Ingest(a) => cmd::ingest(a.args),
+        Command::Query(a) => cmd::query(a.args),
+        Command::Export(a) => cmd::export(a.args),
+        Command::Serve(a) => cmd::serve(a.args),
+        Command::Explain(a) => cmd::explain(a.args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("dateline: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

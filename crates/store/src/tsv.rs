@@ -1,0 +1,31 @@
+//! Tab-separated event rows for `dateline code --format tsv`.
+use model::{Doc, Event};
+
+/// Column names of [`event_row`].
+pub const HEADER: &str = "article\tsentence\tdate\tsource\ttarget\tcode\troot\tquad_class\tgoldstein\tplover\tplace\trule\tevidence";
+
+fn clean(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}
+
+/// One TSV row (no trailing newline); fields are free of tabs and newlines.
+pub fn event_row(doc: &Doc, e: &Event) -> String {
+    let text = &doc.article.text;
+    let code = |a: &Option<model::EventActor>| a.as_ref().map_or(String::new(), |a| a.code.clone());
+    [
+        doc.article.id.clone(),
+        e.sentence.to_string(),
+        e.date.clone().unwrap_or_default(),
+        code(&e.source),
+        code(&e.target),
+        e.code.clone(),
+        e.root.clone(),
+        e.quad_class.to_string(),
+        format!("{}", e.goldstein),
+        e.plover.clone().unwrap_or_default(),
+        e.place.as_ref().map_or(String::new(), |p| clean(&p.name)),
+        clean(&e.rule),
+        clean(e.evidence.text(text)),
+    ]
+    .join("\t")
+}

@@ -1,0 +1,89 @@
+//! The JSON contracts (DESIGN.md, "Event JSON" and "Document JSON"). Field names and their
+//! order are part of the contract: scripts depend on them.
+
+use model::{Doc, Event, EventActor, Place};
+use serde_json::{json, Map, Value};
+
+fn actor(a: &Option<EventActor>, text: &str) -> Value {
+    match a {
+        None => Value::Null,
+        Some(a) => json!({
+            "code": a.code, "country": a.country, "agent": a.agent, "name": a.name,
+            "text": text.get(a.start..a.end).unwrap_or(""), "start": a.start, "end": a.end,
+        }),
+    }
+}
+
+/// A place as written inside an event.
+pub fn place(p: &Place) -> Value {
+    json!({"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon, "geonames_id": p.geonames_id})
+}
+
+/// An event's own fields (without the article-level ones), in contract order.
+pub fn event_fields(e: &Event, text: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("sentence".into(), json!(e.sentence));
+    m.insert(
+        "evidence".into(),
+        json!({"start": e.evidence.start, "end": e.evidence.end, "text": e.evidence.text(text)}),
+    );
+    m.insert("source".into(), actor(&e.source, text));
+    m.insert("target".into(), actor(&e.target, text));
+    m.insert("code".into(), json!(e.code));
+    m.insert("root".into(), json!(e.root));
+    m.insert("quad_class".into(), json!(e.quad_class));
+    m.insert("goldstein".into(), json!(e.goldstein));
+    m.insert("plover".into(), json!(e.plover));
+    m.insert("plover_mode".into(), json!(e.plover_mode));
+    m.insert("date".into(), json!(e.date));
+    m.insert("date_precision".into(), json!(e.date_precision.map(|p| p.as_str())));
+    m.insert("date_text".into(), json!(e.date_text));
+    m.insert("place".into(), e.place.as_ref().map_or(Value::Null, place));
+    m.insert("predicate".into(), json!({"start": e.predicate.start, "end": e.predicate.end, "text": e.predicate.text(text)}));
+    m.insert("rule".into(), json!(e.rule));
+    m.insert("negated".into(), json!(e.negated));
+    m.insert("modality".into(), json!(e.modality.as_str()));
+    m
+}
+
+/// One event line of `dateline code`: article-level fields first, then the event's.
+pub fn event_line(doc: &Doc, e: &Event) -> Value {
+    let a = &doc.article;
+    let mut m = Map::new();
+    m.insert("article".into(), json!(a.id));
+    m.insert("url".into(), json!(a.url));
+    m.insert("published".into(), json!(a.published.map(|d| d.to_string())));
+    m.extend(event_fields(e, &a.text));
+    Value::Object(m)
+}
+
+/// The document JSON of `dateline analyze`.
+pub fn doc_json(doc: &Doc) -> Value {
+    let a = &doc.article;
+    let text = a.text.as_str();
+    let st = |s: usize, e: usize| text.get(s..e).unwrap_or("");
+    json!({
+        "article": a.id, "url": a.url, "title": a.title, "byline": a.byline,
+        "published": a.published.map(|d| d.to_string()), "source": a.source, "text": a.text,
+        "sentences": doc.sentences.iter().map(|s| json!({"start": s.start, "end": s.end})).collect::<Vec<_>>(),
+        "tokens": doc.tokens.iter().map(|t| json!({
+            "start": t.start, "end": t.end, "text": st(t.start, t.end), "upos": t.upos, "xpos": t.xpos,
+            "lemma": t.lemma, "head": t.head, "deprel": t.deprel})).collect::<Vec<_>>(),
+        "entities": doc.entities.iter().map(|e| json!({
+            "start": e.start, "end": e.end, "label": e.label.as_str(), "text": st(e.start, e.end)})).collect::<Vec<_>>(),
+        "times": doc.times.iter().map(|t| json!({
+            "start": t.start, "end": t.end, "type": format!("{:?}", t.kind), "value": t.value,
+            "mod": t.modifier, "text": st(t.start, t.end)})).collect::<Vec<_>>(),
+        "places": doc.places.iter().map(|p| json!({
+            "start": p.start, "end": p.end, "text": st(p.start, p.end), "name": p.place.name,
+            "country": p.place.country, "admin1": p.place.admin1, "lat": p.place.lat, "lon": p.place.lon,
+            "geonames_id": p.place.geonames_id, "feature": p.place.feature,
+            "population": p.place.population})).collect::<Vec<_>>(),
+        "actors": doc.actors.iter().map(|m| json!({
+            "start": m.start, "end": m.end, "code": m.code, "country": m.country, "agent": m.agent,
+            "name": m.name, "text": st(m.start, m.end), "entry": m.entry,
+            "antecedent": m.antecedent})).collect::<Vec<_>>(),
+        "events": doc.events.iter().map(|e| Value::Object(event_fields(e, text))).collect::<Vec<_>>(),
+        "diagnostics": doc.diagnostics.iter().map(|d| json!({"stage": d.stage, "message": d.message})).collect::<Vec<_>>(),
+    })
+}
