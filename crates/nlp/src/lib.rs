@@ -3,6 +3,8 @@
 //! STUB: to be replaced by the NLP work. [`Nlp`] is one pipeline [`Stage`] that fills
 //! sentences, tokens (with tags, lemmas, heads) and entities.
 pub mod conllu;
+pub mod ner;
+pub mod parser;
 pub mod perceptron;
 
 use model::{Doc, Layer, Stage};

@@ -50,9 +50,19 @@ impl Pipeline {
     pub fn standard(petrarch_ini: Option<&Path>) -> Result<Pipeline, PipelineError> {
         let e = |what: &str, m: String| PipelineError(format!("loading {what}: {m}"));
         let nlp = nlp::Nlp::load_default().map_err(|m| e("NLP models", m))?;
-        let actors = actors::ActorDict::builtin().map_err(|m| e("actor dictionaries", m))?;
-        let coder = coder::Coder::builtin().map_err(|m| e("verb dictionary", m))?;
-        let _ = petrarch_ini;
+        let (actors, coder) = match petrarch_ini {
+            None => (
+                actors::ActorDict::builtin().map_err(|m| e("actor dictionaries", m))?,
+                coder::Coder::builtin().map_err(|m| e("verb dictionary", m))?,
+            ),
+            Some(ini) => {
+                let cfg = coder::load_petrarch_config(ini).map_err(|m| e(&ini.display().to_string(), m))?;
+                for w in &cfg.warnings {
+                    eprintln!("dateline: warning: {w}");
+                }
+                (cfg.actors, cfg.coder)
+            }
+        };
         let gaz = geo::Gazetteer::load_default().map_err(|m| e("gazetteer", m))?;
         let stages: Vec<Arc<dyn Stage>> = vec![
             Arc::new(nlp),

@@ -1,9 +1,18 @@
-//! Subcommands other than `code` and `analyze`. Each takes its own arguments (parsed by
-//! its module with clap), so that components can grow their options independently.
+//! Subcommands other than `code` and `analyze`. Each module under `cmd/` owns a group of
+//! subcommands and parses its own arguments (see [`parse`]), so that components can grow
+//! their options independently. Dispatch is by `command:kind`, e.g. `eval:pos`.
 
 use anyhow::{bail, Result};
 use clap::Args;
 use std::process::ExitCode;
+
+pub mod extract;
+pub mod geo;
+pub mod nlp_parse;
+pub mod nlp_tag;
+pub mod petrarch;
+pub mod store;
+pub mod timex;
 
 /// `KIND [ARGS]...`
 #[derive(Args)]
@@ -23,52 +32,26 @@ pub struct ExternalArgs {
     pub args: Vec<String>,
 }
 
-/// Parses `args` with clap for subcommand `name`.
+/// Parses `args` with clap as subcommand `name` (e.g. `"eval pos"`); exits with usage on error.
+#[allow(dead_code)]
 pub fn parse<T: clap::Parser>(name: &str, args: Vec<String>) -> T {
     T::parse_from(std::iter::once(format!("dateline {name}")).chain(args))
 }
 
-pub fn eval(kind: &str, args: Vec<String>) -> Result<ExitCode> {
-    match kind {
-        _ => bail!("unknown eval kind '{kind}' (expected sentences, pos, parse, ner, timex, geo, petrarch or extract)"),
+/// Routes `command:kind` to the module that owns it.
+pub fn dispatch(command: &str, kind: &str, args: Vec<String>) -> Result<ExitCode> {
+    let key = format!("{command}:{kind}");
+    match key.as_str() {
+        "eval:sentences" | "eval:tokens" | "eval:pos" | "eval:lemma" | "train:tagger" => nlp_tag::run(&key, args),
+        "eval:parse" | "eval:ner" | "train:parser" | "train:ner" | "bench:nlp" => nlp_parse::run(&key, args),
+        "eval:timex" | "bench:time" => timex::run(&key, args),
+        "eval:geo" | "bench:geo" => geo::run(&key, args),
+        "eval:petrarch" | "bench:coder" | "explain:" => petrarch::run(&key, args),
+        "eval:extract" | "bench:extract" | "extract:" => extract::run(&key, args),
+        "ingest:" | "query:" | "export:" | "serve:" | "bench:store" => store::run(&key, args),
+        _ if command == "eval" => bail!("unknown eval kind '{kind}' (expected sentences, pos, lemma, parse, ner, timex, geo, petrarch or extract)"),
+        _ if command == "train" => bail!("unknown model '{kind}' (expected tagger, parser or ner)"),
+        _ if command == "bench" => bail!("unknown benchmark '{kind}' (expected nlp, coder, time, geo, extract or store)"),
+        _ => bail!("unknown command '{command}'"),
     }
-}
-
-pub fn train(kind: &str, args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    match kind {
-        _ => bail!("unknown model '{kind}' (expected tagger, parser or ner)"),
-    }
-}
-
-pub fn bench(kind: &str, args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    match kind {
-        _ => bail!("unknown benchmark '{kind}'"),
-    }
-}
-
-pub fn extract(args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("extract: not available yet")
-}
-pub fn ingest(args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("ingest: not available yet")
-}
-pub fn query(args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("query: not available yet")
-}
-pub fn export(args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("export: not available yet")
-}
-pub fn serve(args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("serve: not available yet")
-}
-pub fn explain(args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("explain: not available yet")
 }
