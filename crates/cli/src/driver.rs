@@ -9,7 +9,7 @@ use model::{Article, Doc};
 use pipeline::Pipeline;
 use rayon::prelude::*;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -65,14 +65,21 @@ pub struct AnalyzeArgs {
 struct Summary {
     articles: usize,
     events: usize,
+    skipped: usize,
     failed: usize,
 }
 
 const BATCH: usize = 64;
 
 /// Reads every input, runs the pipeline on batches in parallel and hands the documents, in
-/// input order, to `emit`. Read errors are printed as they come and counted.
-fn run(input: &InputArgs, mut emit: impl FnMut(&Doc) -> io::Result<()>) -> Result<ExitCode> {
+/// input order, to `emit`. Articles for which `skip` returns true are counted as skipped and
+/// not analyzed (used by `ingest` to resume). Read errors are printed as they come and
+/// counted; the exit code is 1 when any input failed.
+pub fn run_docs(
+    input: &InputArgs,
+    skip: &dyn Fn(&Article) -> bool,
+    mut emit: impl FnMut(&Doc) -> io::Result<()>,
+) -> Result<ExitCode> {
     let started = Instant::now();
     let format = match &input.input_format {
         None => None,
@@ -99,6 +106,7 @@ fn run(input: &InputArgs, mut emit: impl FnMut(&Doc) -> io::Result<()>) -> Resul
         }
     };
     let mut on_record = |r: Result<Article, ReadError>, batch: &mut Vec<Article>, summary: &mut Summary| match r {
+        Ok(a) if skip(&a) => summary.skipped += 1,
         Ok(a) => {
             batch.push(a);
             if batch.len() >= BATCH {
@@ -122,9 +130,10 @@ fn run(input: &InputArgs, mut emit: impl FnMut(&Doc) -> io::Result<()>) -> Resul
     }
     if !input.quiet {
         eprintln!(
-            "dateline: {} articles, {} events, {} failed ({:.0} ms load, {:.2} s total)",
+            "dateline: {} articles, {} events, {} skipped, {} failed ({:.0} ms load, {:.2} s total)",
             summary.articles,
             summary.events,
+            summary.skipped,
             summary.failed,
             loaded.as_secs_f64() * 1000.0,
             started.elapsed().as_secs_f64()
@@ -144,7 +153,7 @@ pub fn code(args: CodeArgs) -> Result<ExitCode> {
         writeln!(out, "{}", store::tsv::HEADER)?;
     }
     let mut next_id: u64 = 1;
-    let code = run(&args.input, |doc| {
+    let code = run_docs(&args.input, &|_| false, |doc| {
         for e in &doc.events {
             match args.format {
                 OutFormat::Jsonl => {
@@ -167,13 +176,10 @@ pub fn code(args: CodeArgs) -> Result<ExitCode> {
 /// `dateline analyze`.
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let mut out = stdout();
-    let code = run(&args.input, |doc| {
+    let code = run_docs(&args.input, &|_| false, |doc| {
         serde_json::to_writer(&mut out, &store::wire::doc_json(doc))?;
         out.write_all(b"\n")
     })?;
     out.flush().ok();
     Ok(code)
 }
-
-#[allow(dead_code)]
-fn _assert_path(_: &Path) {}
