@@ -1,22 +1,94 @@
 //! Tokenizer, sentence splitter, POS tagger, lemmatizer, dependency parser and NER.
 //!
-//! STUB: to be replaced by the NLP work. [`Nlp`] is one pipeline [`Stage`] that fills
-//! sentences, tokens (with tags, lemmas, heads) and entities.
+//! [`Nlp`] is one pipeline [`Stage`] that fills sentences, tokens (with tags, lemmas, heads)
+//! and entities: it tokenizes and splits the text ([`tokenize`]), then for each sentence
+//! tags, lemmatizes, parses ([`parser`]) and finds entities ([`ner`]).
 pub mod conllu;
+pub mod lemma;
 pub mod ner;
 pub mod parser;
 pub mod perceptron;
+pub mod tag_eval;
+pub mod tok_sbd;
+pub mod tagger;
+pub mod tokenize;
 
-use model::{Doc, Layer, Stage};
+/// Model files compiled into the binary (trained by `dateline train tagger`; see the
+/// `models/*.manifest` files for data, command and scores).
+pub mod models {
+    /// `models/tagger.bin`: the POS tagger.
+    pub const TAGGER: &[u8] = include_bytes!("../../../models/tagger.bin");
+    /// `models/lemma.bin`: the lemmatizer.
+    pub const LEMMA: &[u8] = include_bytes!("../../../models/lemma.bin");
+    /// `models/tagger.sbd.bin`: the sentence-boundary classifier.
+    pub const SBD: &[u8] = include_bytes!("../../../models/tagger.sbd.bin");
+}
+
+use model::{Doc, Layer, Sentence, Stage, Token};
 
 /// All NLP components, loaded once.
-pub struct Nlp {}
+pub struct Nlp {
+    sbd: tok_sbd::Sbd,
+    tagger: tagger::Tagger,
+    lemmatizer: lemma::Lemmatizer,
+    parser: Option<parser::Parser>,
+    ner: Option<ner::Ner>,
+}
 
 impl Nlp {
     /// Loads the models compiled into the binary.
     pub fn load_default() -> Result<Nlp, String> {
-        Ok(Nlp {})
+        let tagger = tagger::Tagger::load_default()?;
+        let mut lemmatizer = lemma::Lemmatizer::load_default()?;
+        lemmatizer.set_vocab(tagger.clusters().clone());
+        Ok(Nlp {
+            sbd: tok_sbd::Sbd::load_default()?,
+            tagger,
+            lemmatizer,
+            parser: parser::Parser::load_default()?,
+            ner: ner::Ner::load_default()?,
+        })
     }
+
+    /// Fills `doc.sentences` and `doc.tokens` (offsets only, `head == -1`) from the text.
+    pub fn tokenize_doc(&self, doc: &mut Doc) {
+        let text = &doc.article.text;
+        let toks = tokenize::tokens(text);
+        let sents = self.sbd.split(text, &toks);
+        let base = doc.tokens.len();
+        doc.tokens.reserve(toks.len());
+        for tok in &toks {
+            doc.tokens.push(Token { start: tok.start, end: tok.end, head: -1, ..Default::default() });
+        }
+        for &(a, b) in &sents {
+            doc.sentences.push(Sentence { start: toks[a].start, end: toks[b - 1].end, token_start: base + a, token_end: base + b });
+        }
+    }
+
+    /// Sets `upos`, `xpos` and `lemma` of the tokens of sentence `s`.
+    pub fn tag_sentence(&self, doc: &mut Doc, s: usize, scratch: &mut TagScratch) {
+        let Some(&sent) = doc.sentences.get(s) else { return };
+        let text = &doc.article.text;
+        let toks = &mut doc.tokens[sent.token_start..sent.token_end];
+        scratch.infos.clear();
+        scratch.infos.extend(toks.iter().map(|t| tagger::WordInfo::new(&text[t.start..t.end], self.tagger.clusters())));
+        self.tagger.tag_infos(&scratch.infos, &mut scratch.tags);
+        for (t, &tag) in toks.iter_mut().zip(&scratch.tags) {
+            let (u, x) = self.tagger.tag_name(tag);
+            let form = &text[t.start..t.end];
+            t.lemma = self.lemmatizer.lemma(form, u, x, &mut scratch.lemma);
+            t.upos = u.to_string();
+            t.xpos = x.to_string();
+        }
+    }
+}
+
+/// Buffers reused across sentences while tagging.
+#[derive(Default)]
+pub struct TagScratch {
+    infos: Vec<tagger::WordInfo>,
+    tags: Vec<usize>,
+    lemma: (Vec<u64>, Vec<f32>),
 }
 
 impl Stage for Nlp {
@@ -29,5 +101,54 @@ impl Stage for Nlp {
     fn assigns(&self) -> &'static [Layer] {
         &[Layer::Sentences, Layer::Tokens, Layer::Tags, Layer::Lemmas, Layer::Parse, Layer::Entities]
     }
-    fn run(&self, _doc: &mut Doc) {}
+    fn run(&self, doc: &mut Doc) {
+        doc.sentences.clear();
+        doc.tokens.clear();
+        doc.entities.clear();
+        self.tokenize_doc(doc);
+        let mut scratch = TagScratch::default();
+        for s in 0..doc.sentences.len() {
+            self.tag_sentence(doc, s, &mut scratch);
+            if let Some(p) = &self.parser {
+                p.parse_sentence(doc, s);
+            }
+            if let Some(n) = &self.ner {
+                n.tag_sentence(doc, s);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::Article;
+
+    #[test]
+    fn tags_and_lemmatizes_a_news_sentence() {
+        let nlp = Nlp::load_default().unwrap();
+        let text = "Russian Foreign Minister Sergei Lavrov met Syrian President Bashar al-Assad in Damascus on Monday. The two leaders discussed new agreements.";
+        let mut doc = Doc::new(Article { text: text.into(), ..Default::default() });
+        nlp.run(&mut doc);
+        assert_eq!(doc.sentences.len(), 2);
+        let get = |w: &str| doc.tokens.iter().find(|t| &text[t.start..t.end] == w).unwrap();
+        assert_eq!(get("met").upos, "VERB");
+        assert_eq!(get("met").lemma, "meet");
+        assert_eq!(get("Damascus").xpos, "NNP");
+        assert_eq!(get("leaders").lemma, "leader");
+        assert_eq!(get("discussed").lemma, "discuss");
+        assert_eq!(get("agreements").upos, "NOUN");
+        assert_eq!(get("The").lemma, "the");
+        assert!(doc.tokens.iter().all(|t| !t.upos.is_empty() && !t.lemma.is_empty()));
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        let nlp = Nlp::load_default().unwrap();
+        for text in ["", " \n\n ", "😀😀😀", "\u{0}\u{1}x", "a.b.c.d.e.f", "n't's'll"] {
+            let mut doc = Doc::new(Article { text: text.into(), ..Default::default() });
+            nlp.run(&mut doc);
+            assert_eq!(doc.tokens.len(), doc.sentences.last().map_or(0, |s| s.token_end));
+        }
+    }
 }

@@ -1,16 +1,479 @@
-//! Named-entity recognizer. STUB (owned by the parser/NER work).
-use model::Doc;
+//! Named-entity recognizer: a greedy left-to-right BILOU sequence labeller over an averaged
+//! perceptron with hashed features (word, shape, affixes, tags, context words, the labels
+//! already assigned), decoding only valid BILOU sequences. Labels: PER, ORG, LOC, OTH.
+//!
+//! Model file (little endian): `b"DLNR"`, `u32` version (3), `u32` byte length of the word
+//! classes, the [`clusters::WordClusters`] table, then the [`SparsePerceptron`].
+
+#[path = "ner_feats.rs"]
+mod feats;
+#[path = "ner_clusters.rs"]
+pub mod clusters;
+
+use crate::perceptron::{argmax, Perceptron, SparsePerceptron, Trainer};
+use clusters::WordClusters;
+use feats::{static_feats, NerTok};
+use model::{Doc, Entity, EntityLabel};
+use std::io::{self, Read, Write};
+
+/// The model compiled into the binary (trained by `dateline train ner`, see
+/// `models/ner.manifest`).
+static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/ner.bin"));
+
+/// Entity types in class order.
+pub const TYPES: [EntityLabel; 4] = [EntityLabel::PER, EntityLabel::ORG, EntityLabel::LOC, EntityLabel::OTH];
+/// Number of classes: O + {B, I, L, U} × 4 types.
+const N_CLASSES: usize = 17;
+
+/// Class of BILOU part `k` (0 B, 1 I, 2 L, 3 U) of type `t`.
+fn class(t: usize, k: usize) -> usize {
+    1 + 4 * t + k
+}
+fn part(c: usize) -> Option<(usize, usize)> {
+    (c > 0).then(|| ((c - 1) / 4, (c - 1) % 4))
+}
+
+/// Whether class `cur` may follow `prev` (`None` at the sentence start). Only `I` and `L`
+/// are constrained (they continue an open entity of their type); an entity left open by
+/// `B`/`I` before anything else is closed there (see [`spans_of`]), which keeps greedy
+/// decoding from being forced to stretch an entity it cannot end.
+fn allowed(prev: Option<usize>, cur: usize) -> bool {
+    let open = prev.and_then(part).filter(|&(_, k)| k < 2).map(|(t, _)| t);
+    match part(cur) {
+        Some((t, 1 | 2)) => open == Some(t),
+        _ => true,
+    }
+}
+
+/// One sentence of an IOB2 file (`# sent_id`, then `index<TAB>form<TAB>tag…` lines).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IobSentence {
+    /// `# sent_id`.
+    pub id: String,
+    /// Token forms.
+    pub forms: Vec<String>,
+    /// Entity spans: (first token, one past the last token, type).
+    pub spans: Vec<(usize, usize, EntityLabel)>,
+}
+
+/// Parses an IOB2 file. `B-O` and unknown types read as `O`; an `I-` tag that does not
+/// continue an entity of its type opens one. Errors give the line number.
+pub fn read_iob2(text: &str) -> Result<Vec<IobSentence>, (usize, String)> {
+    let mut out = Vec::new();
+    let mut cur = IobSentence::default();
+    let mut open: Option<(usize, EntityLabel)> = None;
+    let close = |cur: &mut IobSentence, open: &mut Option<(usize, EntityLabel)>| {
+        if let Some((s, l)) = open.take() {
+            cur.spans.push((s, cur.forms.len(), l));
+        }
+    };
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            close(&mut cur, &mut open);
+            if !cur.forms.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if let Some(c) = line.strip_prefix('#') {
+            if let Some(v) = c.trim_start().strip_prefix("sent_id =") {
+                cur.id = v.trim().to_string();
+            }
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 3 {
+            return Err((n + 1, format!("expected at least 3 tab-separated columns, found {}", f.len())));
+        }
+        let tag = f[2];
+        let (bio, ty) = tag.split_once('-').unwrap_or((tag, ""));
+        let label = EntityLabel::parse(ty);
+        match (bio, label) {
+            ("B", Some(l)) => {
+                close(&mut cur, &mut open);
+                open = Some((cur.forms.len(), l));
+            }
+            ("I", Some(l)) => {
+                if open.map(|(_, o)| o) != Some(l) {
+                    close(&mut cur, &mut open);
+                    open = Some((cur.forms.len(), l));
+                }
+            }
+            _ => close(&mut cur, &mut open),
+        }
+        cur.forms.push(f[1].to_string());
+    }
+    close(&mut cur, &mut open);
+    if !cur.forms.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// A training sentence: forms, tags and gold spans.
+#[derive(Clone, Debug, Default)]
+pub struct NerExample {
+    /// Token forms.
+    pub forms: Vec<String>,
+    /// UPOS tags (may be empty strings).
+    pub upos: Vec<String>,
+    /// XPOS tags (may be empty strings).
+    pub xpos: Vec<String>,
+    /// Gold spans (first token, end token, type).
+    pub spans: Vec<(usize, usize, EntityLabel)>,
+}
+
+/// Training options.
+#[derive(Clone, Debug)]
+pub struct NerTrainOptions {
+    /// Passes over the data.
+    pub epochs: usize,
+    /// Shuffling seed.
+    pub seed: u64,
+    /// Hash bits.
+    pub bits: u32,
+    /// Weights below this magnitude are dropped from the model.
+    pub min_abs: f32,
+    /// Do not learn from `O` on PROPN-tagged tokens the model takes for entities (for
+    /// training data that misses entities).
+    pub skip_o_propn: bool,
+}
+
+impl Default for NerTrainOptions {
+    fn default() -> Self {
+        NerTrainOptions { epochs: 12, seed: 23, bits: 18, min_abs: 0.0, skip_o_propn: false }
+    }
+}
 
 /// A trained NER model.
-pub struct Ner {}
+pub struct Ner {
+    model: SparsePerceptron,
+    clusters: WordClusters,
+}
+
+fn type_index(l: EntityLabel) -> usize {
+    TYPES.iter().position(|&t| t == l).unwrap_or(3)
+}
+
+/// BILOU classes of gold spans over `n` tokens.
+fn gold_classes(n: usize, spans: &[(usize, usize, EntityLabel)]) -> Vec<usize> {
+    let mut y = vec![0; n];
+    for &(s, e, l) in spans {
+        if s >= e || e > n {
+            continue;
+        }
+        let t = type_index(l);
+        if e - s == 1 {
+            y[s] = class(t, 3);
+        } else {
+            y[s] = class(t, 0);
+            for c in y.iter_mut().take(e - 1).skip(s + 1) {
+                *c = class(t, 1);
+            }
+            y[e - 1] = class(t, 2);
+        }
+    }
+    y
+}
+
+/// Spans of a BILOU class sequence; an entity opened by `B` ends at its `L`, or at the last
+/// `I` when something else follows.
+fn spans_of(y: &[usize]) -> Vec<(usize, usize, EntityLabel)> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, usize)> = None; // (start, type)
+    for (i, &c) in y.iter().enumerate() {
+        let p = part(c);
+        if let Some((s, t)) = open {
+            if matches!(p, Some((u, 1 | 2)) if u == t) {
+                if p.map(|x| x.1) == Some(2) {
+                    out.push((s, i + 1, TYPES[t]));
+                    open = None;
+                }
+                continue;
+            }
+            out.push((s, i, TYPES[t]));
+            open = None;
+        }
+        match p {
+            Some((t, 3)) => out.push((i, i + 1, TYPES[t])),
+            Some((t, 0)) => open = Some((i, t)),
+            _ => {}
+        }
+    }
+    if let Some((s, t)) = open {
+        out.push((s, y.len(), TYPES[t]));
+    }
+    out
+}
+
+/// Scores features; implemented by the training and the compact weights.
+trait Scorer {
+    fn score_into(&self, feats: &[u64], scores: &mut [f32]);
+}
+impl Scorer for Perceptron {
+    fn score_into(&self, feats: &[u64], scores: &mut [f32]) {
+        Perceptron::score_into(self, feats, scores)
+    }
+}
+impl Scorer for SparsePerceptron {
+    fn score_into(&self, feats: &[u64], scores: &mut [f32]) {
+        SparsePerceptron::score_into(self, feats, scores)
+    }
+}
+
+struct Decoder<'a, S: Scorer> {
+    model: &'a S,
+    scores: Vec<f32>,
+    feats: Vec<u64>,
+    skip_o_propn: bool,
+}
+
+impl<'a, S: Scorer> Decoder<'a, S> {
+    /// Greedy decoding; `learn` gets (features, truth, guess) at each token when training.
+    fn run(&mut self, toks: &[NerTok], gold: Option<&[usize]>, mut learn: impl FnMut(&[u64], usize, usize)) -> Vec<usize> {
+        let n = toks.len();
+        let mut y: Vec<usize> = Vec::with_capacity(n);
+        for i in 0..n {
+            static_feats(toks, i, &mut self.feats);
+            let p1 = if i > 0 { y[i - 1] as u64 } else { 99 };
+            let p2 = if i > 1 { y[i - 2] as u64 } else { 99 };
+            feats::history(&toks[i], p1, p2, &mut self.feats);
+            self.scores.iter_mut().for_each(|x| *x = 0.0);
+            self.model.score_into(&self.feats, &mut self.scores);
+            let prev = if i > 0 { Some(y[i - 1]) } else { None };
+            let guess = argmax(&self.scores, |c| allowed(prev, c));
+            if let Some(g) = gold {
+                // when our own history makes the gold class impossible, learn the closest
+                // allowed one (the same type and position where possible)
+                let truth = if allowed(prev, g[i]) {
+                    g[i]
+                } else {
+                    let k = match part(g[i]) {
+                        Some((t, 1)) => class(t, 0),
+                        Some((t, _)) => class(t, 3),
+                        None => 0,
+                    };
+                    k
+                };
+                // `skip_o_propn`: the first-version training data misses many entities, so
+                // an O on a proper noun is not trusted enough to push the model away from
+                // an entity label.
+                if !(self.skip_o_propn && truth == 0 && guess != 0 && toks[i].propn) {
+                    learn(&self.feats, truth, guess);
+                }
+            }
+            y.push(guess);
+        }
+        y
+    }
+}
 
 impl Ner {
     /// The NER model compiled into the binary, if one has been trained.
     pub fn load_default() -> Result<Option<Ner>, String> {
-        Ok(None)
+        if DEFAULT_MODEL.is_empty() {
+            return Ok(None);
+        }
+        Ner::from_bytes(DEFAULT_MODEL).map(Some).map_err(|e| format!("built-in NER model: {e}"))
     }
-    /// Appends the entities of sentence `s` to `doc.entities` (tags must be set).
+
+    /// Reads a model written by [`Ner::save`].
+    pub fn from_bytes(mut bytes: &[u8]) -> io::Result<Ner> {
+        let r = &mut bytes;
+        let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
+        let mut magic = [0u8; 12];
+        r.read_exact(&mut magic)?;
+        if &magic[..4] != b"DLNR" || magic[4..8] != 3u32.to_le_bytes() {
+            return Err(bad("not a dateline NER model (bad magic or version)"));
+        }
+        let n = u32::from_le_bytes([magic[8], magic[9], magic[10], magic[11]]) as usize;
+        let clusters = WordClusters::load(r.get(..n).ok_or_else(|| bad("truncated NER word classes"))?)?;
+        *r = &r[n..];
+        let model = SparsePerceptron::load(r)?;
+        if model.n_classes() != N_CLASSES {
+            return Err(bad("NER model has the wrong number of classes"));
+        }
+        Ok(Ner { model, clusters })
+    }
+
+    /// Writes the model.
+    pub fn save(&self, w: &mut impl Write) -> io::Result<()> {
+        w.write_all(b"DLNR")?;
+        w.write_all(&3u32.to_le_bytes())?;
+        let mut c = Vec::new();
+        self.clusters.save(&mut c)?;
+        w.write_all(&(c.len() as u32).to_le_bytes())?;
+        w.write_all(&c)?;
+        self.model.save(w)
+    }
+
+    /// Entity spans (first token, end token, type) of one sentence.
+    pub fn tag(&self, forms: &[&str], upos: &[&str], xpos: &[&str]) -> Vec<(usize, usize, EntityLabel)> {
+        let toks: Vec<NerTok> = forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| NerTok::new(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), i == 0, &self.clusters))
+            .collect();
+        let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
+        spans_of(&d.run(&toks, None, |_, _, _| {}))
+    }
+
+    /// Appends the entities of sentence `s` to `doc.entities` (tags should be set).
     pub fn tag_sentence(&self, doc: &mut Doc, s: usize) {
-        let _ = (doc, s);
+        let Some(sent) = doc.sentences.get(s).copied() else { return };
+        let (a, b) = (sent.token_start.min(doc.tokens.len()), sent.token_end.min(doc.tokens.len()));
+        if a >= b {
+            return;
+        }
+        let toks: Vec<NerTok> = (a..b)
+            .map(|i| {
+                let t = &doc.tokens[i];
+                NerTok::new(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, i == a, &self.clusters)
+            })
+            .collect();
+        let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
+        let y = d.run(&toks, None, |_, _, _| {});
+        for (s, e, label) in spans_of(&y) {
+            let (ts, te) = (a + s, a + e);
+            doc.entities.push(Entity { start: doc.tokens[ts].start, end: doc.tokens[te - 1].end, token_start: ts, token_end: te, label });
+        }
+    }
+
+    /// Trains a model. `progress(epoch, training token accuracy, model so far)` runs after each
+    /// epoch (the model given is averaged up to that point, for scoring a dev set).
+    pub fn train(data: &[NerExample], clusters: WordClusters, opts: &NerTrainOptions, mut progress: impl FnMut(usize, f64)) -> Ner {
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let prepared: Vec<(Vec<NerTok>, Vec<usize>)> = data
+            .iter()
+            .map(|ex| {
+                let toks = ex
+                    .forms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| NerTok::new(f, ex.upos.get(i).map_or("", |s| s.as_str()), ex.xpos.get(i).map_or("", |s| s.as_str()), i == 0, &clusters))
+                    .collect();
+                (toks, gold_classes(ex.forms.len(), &ex.spans))
+            })
+            .collect();
+        let mut trainer = Trainer::new(N_CLASSES, opts.bits);
+        let mut rng = crate::parser::Rng::new(opts.seed);
+        for epoch in 0..opts.epochs {
+            rng.shuffle(&mut order);
+            let (mut ok, mut total) = (0usize, 0usize);
+            for &k in &order {
+                let (toks, gold) = &prepared[k];
+                // Decode with the current weights, then apply the updates collected on the way
+                // (the weights are borrowed while decoding).
+                let mut updates: Vec<(Vec<u64>, usize, usize)> = Vec::new();
+                let y = {
+                    let mut d = Decoder { model: trainer.model(), scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: opts.skip_o_propn };
+                    d.run(toks, Some(gold), |f, t, g| {
+                        if t != g {
+                            updates.push((f.to_vec(), t, g));
+                        }
+                    })
+                };
+                for _ in 0..toks.len() {
+                    trainer.tick();
+                }
+                for (f, t, g) in &updates {
+                    trainer.learn(f, *t, *g);
+                }
+                total += y.len();
+                ok += y.iter().zip(gold).filter(|(a, b)| a == b).count();
+            }
+            progress(epoch + 1, 100.0 * ok as f64 / total.max(1) as f64);
+        }
+        Ner { model: SparsePerceptron::from_dense(&trainer.finish(), opts.min_abs), clusters }
+    }
+}
+
+/// Exact-span scores: per type and micro (true positives, predicted, gold).
+#[derive(Clone, Debug, Default)]
+pub struct SpanScores {
+    /// Per type in [`TYPES`] order: (tp, predicted, gold).
+    pub per_type: [(usize, usize, usize); 4],
+}
+
+impl SpanScores {
+    /// Adds one sentence's gold and predicted spans.
+    pub fn add(&mut self, gold: &[(usize, usize, EntityLabel)], pred: &[(usize, usize, EntityLabel)]) {
+        for g in gold {
+            self.per_type[type_index(g.2)].2 += 1;
+        }
+        for p in pred {
+            let t = type_index(p.2);
+            self.per_type[t].1 += 1;
+            if gold.contains(p) {
+                self.per_type[t].0 += 1;
+            }
+        }
+    }
+    /// Micro totals (tp, predicted, gold).
+    pub fn micro(&self) -> (usize, usize, usize) {
+        self.per_type.iter().fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
+    }
+}
+
+/// Precision, recall and F1 (percent) of (tp, predicted, gold).
+pub fn prf((tp, p, g): (usize, usize, usize)) -> (f64, f64, f64) {
+    let pr = if p == 0 { 0.0 } else { 100.0 * tp as f64 / p as f64 };
+    let rc = if g == 0 { 0.0 } else { 100.0 * tp as f64 / g as f64 };
+    let f = if pr + rc == 0.0 { 0.0 } else { 2.0 * pr * rc / (pr + rc) };
+    (pr, rc, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_iob2_with_stray_tags() {
+        let t = "# sent_id = a-1\n1\tJohn\tB-PER\t-\t-\n2\tSmith\tI-PER\t-\t-\n3\tvisited\tB-O\t-\t-\n4\tNew\tI-LOC\t-\t-\n5\tYork\tI-LOC\t-\t-\n\n";
+        let s = read_iob2(t).unwrap();
+        assert_eq!(s[0].id, "a-1");
+        assert_eq!(s[0].spans, vec![(0, 2, EntityLabel::PER), (3, 5, EntityLabel::LOC)]);
+        assert!(read_iob2("1\tx\n").is_err());
+    }
+
+    #[test]
+    fn bilou_round_trip_and_constraints() {
+        let spans = vec![(0, 1, EntityLabel::ORG), (2, 5, EntityLabel::PER)];
+        let y = gold_classes(6, &spans);
+        assert_eq!(spans_of(&y), spans);
+        assert!(!allowed(None, class(0, 1)));
+        assert!(allowed(Some(class(0, 0)), 0));
+        assert!(!allowed(Some(class(1, 0)), class(0, 2)));
+        assert!(allowed(Some(class(2, 1)), class(2, 2)));
+        // an entity left open is closed before the next one
+        assert_eq!(spans_of(&[class(0, 0), class(0, 1), 0, class(1, 0)]), vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::ORG)]);
+    }
+
+    #[test]
+    fn learns_names_and_saves() {
+        let mk = |forms: &[&str], spans: Vec<(usize, usize, EntityLabel)>| NerExample {
+            forms: forms.iter().map(|s| s.to_string()).collect(),
+            upos: vec![String::new(); forms.len()],
+            xpos: vec![String::new(); forms.len()],
+            spans,
+        };
+        let data = vec![
+            mk(&["Maria", "Lopez", "visited", "Lima", "."], vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::LOC)]),
+            mk(&["The", "Acme", "Corp", "hired", "Maria", "Lopez"], vec![(1, 3, EntityLabel::ORG), (4, 6, EntityLabel::PER)]),
+            mk(&["rain", "fell", "in", "Lima"], vec![(3, 4, EntityLabel::LOC)]),
+        ];
+        let ner = Ner::train(&data, WordClusters::default(), &NerTrainOptions { epochs: 10, bits: 12, seed: 1, ..Default::default() }, |_, _| {});
+        let mut b = Vec::new();
+        ner.save(&mut b).unwrap();
+        let ner = Ner::from_bytes(&b).unwrap();
+        for ex in &data {
+            let f: Vec<&str> = ex.forms.iter().map(|s| s.as_str()).collect();
+            assert_eq!(ner.tag(&f, &[], &[]), ex.spans);
+        }
+        assert!(ner.tag(&[], &[], &[]).is_empty());
+        let odd: Vec<String> = (0..500).map(|i| format!("\u{1F600}{i}\u{0007}")).collect();
+        let f: Vec<&str> = odd.iter().map(|s| s.as_str()).collect();
+        let _ = ner.tag(&f, &[], &[]);
     }
 }

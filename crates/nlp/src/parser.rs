@@ -1,16 +1,602 @@
-//! Transition-based dependency parser. STUB (owned by the parser/NER work).
-use model::Doc;
+//! Transition-based dependency parser: arc-hybrid transitions, greedy decoding, two averaged
+//! perceptrons over hashed features (one chooses SHIFT / LEFT / RIGHT, one labels each arc
+//! with a UD relation), trained with the dynamic oracle of Goldberg & Nivre (2013) with
+//! exploration.
+//!
+//! The artificial ROOT sits at the bottom of the stack and may only take a dependent once
+//! the buffer is empty, so every parse is a single-rooted tree. Each word is shifted once
+//! and popped once: `2n` transitions, linear time, for any input.
+//!
+//! Model file (little endian): `b"DLPR"`, `u32` version (2), `u32` label count, each label as
+//! `u32` length + UTF-8 bytes, `u32` byte length of the word classes, the
+//! [`WordClusters`] table, `u32` byte length of the action model, then the action and
+//! the label models as [`SparsePerceptron`]s.
 
-/// A trained parser.
-pub struct Parser {}
+#[path = "parser_feats.rs"]
+mod feats;
+
+use crate::conllu;
+use crate::ner::clusters::WordClusters;
+use feats::{extract, label_extract, Feats, Tok};
+use crate::perceptron::{argmax, Perceptron, SparsePerceptron, Trainer};
+use model::Doc;
+use std::io::{self, Read, Write};
+
+/// The model compiled into the binary (trained by `dateline train parser`, see
+/// `models/parser.manifest`).
+static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/parser.bin"));
+
+pub(crate) const SHIFT: usize = 0;
+pub(crate) const LEFT: usize = 1;
+
+/// A trained parser (pruned, sparse weights).
+pub struct Parser {
+    labels: Vec<String>,
+    actions: SparsePerceptron,
+    labeler: SparsePerceptron,
+    clusters: WordClusters,
+    /// The action weights as a dense table (3 per row): one cache line per feature.
+    dense: DenseActions,
+}
+
+/// Dense copy of the 3-class action model, for speed.
+struct DenseActions {
+    mask: u64,
+    w: Vec<[f32; 3]>,
+}
+
+impl DenseActions {
+    fn from_sparse(p: &SparsePerceptron, bits: u32) -> DenseActions {
+        let rows = 1usize << bits;
+        let mut w = vec![[0f32; 3]; rows];
+        for (r, row) in w.iter_mut().enumerate() {
+            // a single feature hash equal to the row index reads that row back
+            p.score_into(&[r as u64], row);
+        }
+        DenseActions { mask: (rows - 1) as u64, w }
+    }
+    #[inline]
+    fn score_into(&self, feats: &[u64], s: &mut [f32; 3]) {
+        for &f in feats {
+            let r = &self.w[(f & self.mask) as usize];
+            s[0] += r[0];
+            s[1] += r[1];
+            s[2] += r[2];
+        }
+    }
+}
+
+/// The hash bits of a sparse model file (its header: magic, version, classes, bits).
+fn sparse_bits(b: &[u8]) -> Option<u32> {
+    b.get(12..16).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]))
+}
+
+/// A freshly trained parser with its full averaged weights; [`Trained::compact`] prunes it.
+pub struct Trained {
+    labels: Vec<String>,
+    clusters: WordClusters,
+    actions: Perceptron,
+    labeler: Perceptron,
+}
+
+impl Trained {
+    /// Drops the weights smaller than `min_action` / `min_label` in magnitude.
+    pub fn compact(&self, min_action: f32, min_label: f32) -> Parser {
+        let actions = SparsePerceptron::from_dense(&self.actions, min_action);
+        let mut b = Vec::new();
+        actions.save(&mut b).expect("writing to a Vec cannot fail");
+        let dense = DenseActions::from_sparse(&actions, sparse_bits(&b).unwrap_or(1));
+        Parser { labels: self.labels.clone(), actions, labeler: SparsePerceptron::from_dense(&self.labeler, min_label), clusters: self.clusters.clone(), dense }
+    }
+}
+
+/// Training options.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Seed of the shuffling and exploration generator.
+    pub seed: u64,
+    /// Hash bits of the action model.
+    pub action_bits: u32,
+    /// Hash bits of the label model.
+    pub label_bits: u32,
+    /// Probability of following the model's (possibly wrong) transition from epoch 2 on.
+    pub explore: f64,
+    /// Train on projective trees only (the oracle's costs are exact for those).
+    pub projective_only: bool,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 15, seed: 17, action_bits: 20, label_bits: 17, explore: 0.7, projective_only: false }
+    }
+}
+
+/// Parser state over `n` words; index `n` is ROOT.
+pub(crate) struct State {
+    pub n: usize,
+    pub stack: Vec<usize>,
+    pub b: usize,
+    pub heads: Vec<usize>,
+    pub labels: Vec<u16>,
+    /// Two leftmost / two rightmost children of every node (usize::MAX = none).
+    pub lc: Vec<[usize; 2]>,
+    pub rc: Vec<[usize; 2]>,
+    pub nl: Vec<u8>,
+    pub nr: Vec<u8>,
+}
+
+pub(crate) const NO: usize = usize::MAX;
+
+impl State {
+    fn new(n: usize) -> State {
+        let mut stack = Vec::with_capacity(n.min(1 << 16) + 1);
+        stack.push(n);
+        State {
+            n,
+            stack,
+            b: 0,
+            heads: vec![NO; n + 1],
+            labels: vec![0; n + 1],
+            lc: vec![[NO, NO]; n + 1],
+            rc: vec![[NO, NO]; n + 1],
+            nl: vec![0; n + 1],
+            nr: vec![0; n + 1],
+        }
+    }
+    fn terminal(&self) -> bool {
+        self.b >= self.n && self.stack.len() <= 1
+    }
+    pub fn s(&self, i: usize) -> usize {
+        if self.stack.len() > i {
+            self.stack[self.stack.len() - 1 - i]
+        } else {
+            NO
+        }
+    }
+    fn valid(&self, a: usize) -> bool {
+        match a {
+            SHIFT => self.b < self.n,
+            LEFT => self.stack.len() >= 2 && self.b < self.n,
+            _ => self.stack.len() >= 2 && (self.s(1) != self.n || self.b >= self.n),
+        }
+    }
+    fn add_arc(&mut self, h: usize, d: usize, label: u16) {
+        self.heads[d] = h;
+        self.labels[d] = label;
+        if d < h {
+            let c = &mut self.lc[h];
+            if c[0] == NO || d < c[0] {
+                c[1] = c[0];
+                c[0] = d;
+            } else if c[1] == NO || d < c[1] {
+                c[1] = d;
+            }
+            self.nl[h] = self.nl[h].saturating_add(1);
+        } else {
+            let c = &mut self.rc[h];
+            if c[0] == NO || d > c[0] {
+                c[1] = c[0];
+                c[0] = d;
+            } else if c[1] == NO || d > c[1] {
+                c[1] = d;
+            }
+            self.nr[h] = self.nr[h].saturating_add(1);
+        }
+    }
+    /// (head, dependent) of an arc transition.
+    fn arc(&self, a: usize) -> (usize, usize) {
+        if a == LEFT {
+            (self.b, self.s(0))
+        } else {
+            (self.s(1), self.s(0))
+        }
+    }
+    fn apply(&mut self, a: usize, label: u16) {
+        match a {
+            SHIFT => {
+                self.stack.push(self.b);
+                self.b += 1;
+            }
+            _ => {
+                let (h, d) = self.arc(a);
+                self.stack.pop();
+                self.add_arc(h, d, label);
+            }
+        }
+    }
+    /// Dynamic-oracle cost of unlabeled transition `a` against gold heads (ROOT = n).
+    fn cost(&self, a: usize, gold: &[usize]) -> u32 {
+        let n = self.n;
+        let in_buf = |k: usize| k >= self.b && k < n;
+        let mut c = 0;
+        match a {
+            SHIFT => {
+                let b0 = self.b;
+                let depth = self.stack.len();
+                for (i, &k) in self.stack.iter().enumerate() {
+                    if i + 1 == depth {
+                        break; // s0
+                    }
+                    if gold[b0] == k {
+                        c += 1;
+                    }
+                    if k < n && gold[k] == b0 {
+                        c += 1;
+                    }
+                }
+            }
+            _ => {
+                let s0 = self.s(0);
+                let (h, _) = self.arc(a);
+                let g = gold[s0];
+                if g != h {
+                    let reachable = if a == LEFT { g == self.s(1) || (in_buf(g) && g != self.b) } else { in_buf(g) };
+                    if reachable {
+                        c += 1;
+                    }
+                }
+                for d in self.b..n {
+                    if gold[d] == s0 {
+                        c += 1;
+                    }
+                }
+            }
+        }
+        c
+    }
+}
+
+/// Small deterministic generator (xorshift64*), for shuffling and exploration.
+pub(crate) struct Rng(u64);
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    }
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    pub(crate) fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    pub(crate) fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// A sentence prepared for training: tokens and gold tree.
+struct Example {
+    toks: Vec<Tok>,
+    gold_heads: Vec<usize>,
+    gold_labels: Vec<u16>,
+}
 
 impl Parser {
     /// The parser model compiled into the binary, if one has been trained.
     pub fn load_default() -> Result<Option<Parser>, String> {
-        Ok(None)
+        if DEFAULT_MODEL.is_empty() {
+            return Ok(None);
+        }
+        Parser::from_bytes(DEFAULT_MODEL).map(Some).map_err(|e| format!("built-in parser model: {e}"))
     }
-    /// Fills `head` and `deprel` of the tokens of sentence `s` (tags must be set).
+
+    /// Reads a model written by [`Parser::save`].
+    pub fn from_bytes(mut bytes: &[u8]) -> io::Result<Parser> {
+        let r = &mut bytes;
+        let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
+        let mut magic = [0u8; 4];
+        r.read_exact(&mut magic)?;
+        if &magic != b"DLPR" {
+            return Err(bad("not a dateline parser model (bad magic)"));
+        }
+        let version = read_u32(r)?;
+        if version != 2 {
+            return Err(bad("unsupported parser model version"));
+        }
+        let len = read_u32(r)? as usize;
+        let clusters = WordClusters::load(r.get(..len).ok_or_else(|| bad("truncated parser model"))?)?;
+        *r = &r[len..];
+        let n = read_u32(r)? as usize;
+        if n == 0 || n > 1000 {
+            return Err(bad("implausible label count"));
+        }
+        let mut labels = Vec::with_capacity(n);
+        for _ in 0..n {
+            let len = read_u32(r)? as usize;
+            if len > 100 {
+                return Err(bad("implausible label length"));
+            }
+            let mut b = vec![0u8; len];
+            r.read_exact(&mut b)?;
+            labels.push(String::from_utf8(b).map_err(|_| bad("label is not UTF-8"))?);
+        }
+        let len = read_u32(r)? as usize;
+        let ab = r.get(..len).ok_or_else(|| bad("truncated parser model"))?;
+        let actions = SparsePerceptron::load(ab)?;
+        let bits = sparse_bits(ab).ok_or_else(|| bad("truncated parser model"))?;
+        *r = &r[len..];
+        let labeler = SparsePerceptron::load(r)?;
+        if actions.n_classes() != 3 || labeler.n_classes() != labels.len() {
+            return Err(bad("parser model dimensions do not match"));
+        }
+        let dense = DenseActions::from_sparse(&actions, bits);
+        Ok(Parser { labels, actions, labeler, clusters, dense })
+    }
+
+    /// Writes the model.
+    pub fn save(&self, w: &mut impl Write) -> io::Result<()> {
+        w.write_all(b"DLPR")?;
+        w.write_all(&2u32.to_le_bytes())?;
+        let mut c = Vec::new();
+        self.clusters.save(&mut c)?;
+        w.write_all(&(c.len() as u32).to_le_bytes())?;
+        w.write_all(&c)?;
+        w.write_all(&(self.labels.len() as u32).to_le_bytes())?;
+        for l in &self.labels {
+            w.write_all(&(l.len() as u32).to_le_bytes())?;
+            w.write_all(l.as_bytes())?;
+        }
+        let mut a = Vec::new();
+        self.actions.save(&mut a)?;
+        w.write_all(&(a.len() as u32).to_le_bytes())?;
+        w.write_all(&a)?;
+        self.labeler.save(w)
+    }
+
+    /// The relation labels the model knows.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Fills `head` and `deprel` of the tokens of sentence `s` (tags should be set; empty
+    /// tags only make the parse worse). Heads are doc-level token indices, -1 for the root.
     pub fn parse_sentence(&self, doc: &mut Doc, s: usize) {
-        let _ = (doc, s);
+        let Some(sent) = doc.sentences.get(s).copied() else { return };
+        let (a, b) = (sent.token_start.min(doc.tokens.len()), sent.token_end.min(doc.tokens.len()));
+        if a >= b {
+            return;
+        }
+        let toks: Vec<Tok> = (a..b)
+            .map(|i| {
+                let t = &doc.tokens[i];
+                Tok::new(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, &self.clusters)
+            })
+            .collect();
+        let (heads, labels) = self.parse_toks(&toks);
+        for (k, (h, l)) in heads.into_iter().zip(labels).enumerate() {
+            let t = &mut doc.tokens[a + k];
+            t.head = if h < 0 { -1 } else { (a + h as usize) as i32 };
+            t.deprel = self.labels[l as usize].clone();
+        }
+    }
+
+    /// Parses words with their tags: heads (0-based, -1 = root) and relation labels.
+    pub fn parse(&self, forms: &[&str], upos: &[&str], xpos: &[&str]) -> Vec<(i32, String)> {
+        let toks: Vec<Tok> = forms
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Tok::new(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), &self.clusters))
+            .collect();
+        let (h, l) = self.parse_toks(&toks);
+        h.into_iter().zip(l).map(|(h, l)| (h, self.labels[l as usize].clone())).collect()
+    }
+
+    fn parse_toks(&self, toks: &[Tok]) -> (Vec<i32>, Vec<u16>) {
+        let n = toks.len();
+        let mut st = State::new(n);
+        let mut feats = Feats::default();
+        let mut lf = Feats::default();
+        let mut lscores = vec![0f32; self.labels.len()];
+        while !st.terminal() {
+            extract(&st, toks, &mut feats);
+            let mut scores = [0f32; 3];
+            self.dense.score_into(&feats.0, &mut scores);
+            let a = argmax(&scores, |a| st.valid(a));
+            let mut label = 0u16;
+            if a != SHIFT {
+                let (h, d) = st.arc(a);
+                label_extract(&st, toks, h, d, a == LEFT, &mut lf);
+                lscores.iter_mut().for_each(|x| *x = 0.0);
+                self.labeler.score_into(&lf.0, &mut lscores);
+                label = argmax(&lscores, |l| h != n || self.labels[l] == "root") as u16;
+            }
+            st.apply(a, label);
+        }
+        let heads = (0..n).map(|i| if st.heads[i] >= n { -1 } else { st.heads[i] as i32 }).collect();
+        (heads, st.labels[..n].to_vec())
+    }
+
+    /// Trains a parser on treebank sentences (their UPOS/XPOS as tags). `progress` is
+    /// called after every epoch with (epoch, training UAS of that pass).
+    pub fn train(sents: &[conllu::Sentence], clusters: WordClusters, opts: &TrainOptions, mut progress: impl FnMut(usize, f64)) -> Trained {
+        let mut labels: Vec<String> = Vec::new();
+        for s in sents {
+            for w in &s.words {
+                if !labels.contains(&w.deprel) {
+                    labels.push(w.deprel.clone());
+                }
+            }
+        }
+        labels.sort();
+        if !labels.iter().any(|l| l == "root") {
+            labels.push("root".into());
+        }
+        let root_label = labels.iter().position(|l| l == "root").unwrap_or(0);
+        let mut examples: Vec<Example> = sents
+            .iter()
+            .filter(|s| !s.words.is_empty() && s.words.iter().all(|w| w.head <= s.words.len()))
+            .filter(|s| !opts.projective_only || projective(&s.words))
+            .map(|s| {
+                let n = s.words.len();
+                Example {
+                    toks: s.words.iter().map(|w| Tok::new(&w.form, &w.upos, &w.xpos, &clusters)).collect(),
+                    gold_heads: s.words.iter().map(|w| if w.head == 0 { n } else { w.head - 1 }).collect(),
+                    gold_labels: s.words.iter().map(|w| labels.iter().position(|l| *l == w.deprel).unwrap_or(0) as u16).collect(),
+                }
+            })
+            .collect();
+        let mut at = Trainer::new(3, opts.action_bits);
+        let mut lt = Trainer::new(labels.len(), opts.label_bits);
+        let mut rng = Rng::new(opts.seed);
+        let mut feats = Feats::default();
+        let mut lf = Feats::default();
+        for epoch in 0..opts.epochs {
+            rng.shuffle(&mut examples);
+            let (mut correct, mut total) = (0usize, 0usize);
+            for ex in &examples {
+                let n = ex.toks.len();
+                let mut st = State::new(n);
+                let mut gold = ex.gold_heads.clone();
+                gold.push(NO);
+                while !st.terminal() {
+                    extract(&st, &ex.toks, &mut feats);
+                    let scores = at.model().scores(&feats.0);
+                    let mut costs = [u32::MAX; 3];
+                    for a in 0..3 {
+                        if st.valid(a) {
+                            costs[a] = st.cost(a, &gold);
+                        }
+                    }
+                    let min = *costs.iter().min().unwrap_or(&0);
+                    let pred = argmax(&scores, |a| costs[a] != u32::MAX);
+                    let best = argmax(&scores, |a| costs[a] == min);
+                    at.tick();
+                    if costs[pred] > min {
+                        at.update(&feats.0, best, 1.0);
+                        at.update(&feats.0, pred, -1.0);
+                    }
+                    let next = if costs[pred] == min || (epoch >= 1 && rng.unit() < opts.explore) { pred } else { best };
+                    let mut label = 0u16;
+                    if next != SHIFT {
+                        let (h, d) = st.arc(next);
+                        label_extract(&st, &ex.toks, h, d, next == LEFT, &mut lf);
+                        let ls = lt.model().scores(&lf.0);
+                        let guess = argmax(&ls, |l| h != n || l == root_label);
+                        if gold[d] == h {
+                            let truth = if h == n { root_label } else { ex.gold_labels[d] as usize };
+                            lt.tick();
+                            lt.learn(&lf.0, truth, guess);
+                            label = truth as u16;
+                        } else {
+                            label = guess as u16;
+                        }
+                    }
+                    st.apply(next, label);
+                }
+                for d in 0..n {
+                    total += 1;
+                    if st.heads[d] == gold[d] {
+                        correct += 1;
+                    }
+                }
+            }
+            progress(epoch + 1, 100.0 * correct as f64 / total.max(1) as f64);
+        }
+        Trained { labels, clusters, actions: at.finish(), labeler: lt.finish() }
+    }
+}
+
+/// Whether no two arcs of the tree cross (ROOT at position 0).
+fn projective(words: &[conllu::Word]) -> bool {
+    let arcs: Vec<(usize, usize)> = words.iter().enumerate().map(|(i, w)| (w.head.min(i + 1), w.head.max(i + 1))).collect();
+    for &(a, b) in &arcs {
+        for &(c, d) in &arcs {
+            if a < c && c < b && b < d {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+fn read_u32(r: &mut impl Read) -> io::Result<u32> {
+    let mut u = [0u8; 4];
+    r.read_exact(&mut u)?;
+    Ok(u32::from_le_bytes(u))
+}
+
+/// Attachment scores over gold trees: (words, unlabeled correct, labeled correct), with
+/// punctuation included (CoNLL 2018 counts every word).
+pub fn attachment(gold: &[conllu::Word], pred: &[(i32, String)]) -> (usize, usize, usize) {
+    let mut u = 0;
+    let mut l = 0;
+    for (g, p) in gold.iter().zip(pred) {
+        let gh = g.head as i32 - 1;
+        if gh == p.0 {
+            u += 1;
+            // CoNLL 2018 LAS compares universal relations (subtypes dropped).
+            let gu = g.deprel.split(':').next().unwrap_or("");
+            let pu = p.1.split(':').next().unwrap_or("");
+            if gu == pu {
+                l += 1;
+            }
+        }
+    }
+    (gold.len(), u, l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(words: &[(&str, &str, usize, &str)]) -> conllu::Sentence {
+        conllu::Sentence {
+            words: words
+                .iter()
+                .map(|(f, p, h, d)| conllu::Word { form: f.to_string(), upos: p.to_string(), xpos: p.to_string(), head: *h, deprel: d.to_string(), ..Default::default() })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn learns_small_treebank_and_round_trips() {
+        let sents = vec![
+            tree(&[("Rebels", "NOUN", 2, "nsubj"), ("attacked", "VERB", 0, "root"), ("the", "DET", 4, "det"), ("town", "NOUN", 2, "obj"), (".", "PUNCT", 2, "punct")]),
+            tree(&[("Leaders", "NOUN", 2, "nsubj"), ("met", "VERB", 0, "root"), ("in", "ADP", 4, "case"), ("Paris", "PROPN", 2, "obl"), (".", "PUNCT", 2, "punct")]),
+            tree(&[("The", "DET", 2, "det"), ("army", "NOUN", 3, "nsubj"), ("left", "VERB", 0, "root"), (".", "PUNCT", 3, "punct")]),
+        ];
+        let opts = TrainOptions { epochs: 10, action_bits: 12, label_bits: 10, ..Default::default() };
+        let p = Parser::train(&sents, WordClusters::default(), &opts, |_, _| {}).compact(0.0, 0.0);
+        let mut bytes = Vec::new();
+        p.save(&mut bytes).unwrap();
+        let q = Parser::from_bytes(&bytes).unwrap();
+        for s in &sents {
+            let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+            let tags: Vec<&str> = s.words.iter().map(|w| w.upos.as_str()).collect();
+            let out = q.parse(&forms, &tags, &tags);
+            let (n, u, l) = attachment(&s.words, &out);
+            assert_eq!((n, u, l), (n, n, n), "{out:?}");
+        }
+        assert!(Parser::from_bytes(b"DLPRxx").is_err());
+    }
+
+    #[test]
+    fn any_input_gives_a_single_rooted_tree() {
+        let sents = vec![tree(&[("a", "X", 0, "root"), ("b", "X", 1, "dep")])];
+        let p = Parser::train(&sents, WordClusters::default(), &TrainOptions { epochs: 1, action_bits: 8, label_bits: 8, ..Default::default() }, |_, _| {}).compact(0.0, 0.0);
+        for n in [0usize, 1, 2, 7, 300] {
+            let forms: Vec<String> = (0..n).map(|i| format!("w{i}")).collect();
+            let f: Vec<&str> = forms.iter().map(|s| s.as_str()).collect();
+            let out = p.parse(&f, &[], &[]);
+            assert_eq!(out.len(), n);
+            assert_eq!(out.iter().filter(|(h, _)| *h < 0).count(), usize::from(n > 0));
+            // every head chain reaches the root without cycles
+            for i in 0..n {
+                let (mut j, mut steps) = (i as i32, 0);
+                while j >= 0 && steps <= n {
+                    j = out[j as usize].0;
+                    steps += 1;
+                }
+                assert!(j < 0);
+            }
+        }
     }
 }

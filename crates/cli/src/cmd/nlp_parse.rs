@@ -1,9 +1,589 @@
-//! Subcommands owned by the nlp_parse work. `kind` is e.g. `eval:pos`, `train:tagger`, `bench:nlp`.
-use anyhow::{bail, Result};
+//! Subcommands of the dependency parser and the NER: `eval:parse`, `eval:ner`,
+//! `train:parser`, `train:ner`, `bench:nlp`.
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Parser as ClapParser;
+use nlp::conllu;
+use nlp::ner::clusters::WordClusters;
+use nlp::ner::{prf, read_iob2, IobSentence, Ner, NerExample, NerTrainOptions, SpanScores, TYPES};
+use nlp::parser::{attachment, Parser, TrainOptions};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 /// Runs `kind` with its unparsed arguments.
 pub fn run(kind: &str, args: Vec<String>) -> Result<ExitCode> {
-    let _ = args;
-    bail!("{kind}: not available yet")
+    match kind {
+        "train:parser" => train_parser(super::parse("train parser", args)),
+        "eval:parse" => eval_parse(super::parse("eval parse", args)),
+        "train:ner" => train_ner(super::parse("train ner", args)),
+        "eval:ner" => eval_ner(super::parse("eval ner", args)),
+        "bench:nlp" => bench_nlp(super::parse("bench nlp", args)),
+        _ => bail!("{kind}: not available yet"),
+    }
+}
+
+fn read_conllu(path: &Path) -> Result<Vec<conllu::Sentence>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    conllu::parse(&text).map_err(|(line, m)| anyhow!("{}:{line}: {m}", path.display()))
+}
+
+/// `dateline train parser`
+#[derive(ClapParser)]
+struct TrainParserArgs {
+    /// Training treebank (CoNLL-U).
+    #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-train.conllu")]
+    train: PathBuf,
+    /// Development treebank, scored after training.
+    #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-dev.conllu")]
+    dev: PathBuf,
+    /// Where to write the model.
+    #[arg(long, default_value = "models/parser.bin")]
+    out: PathBuf,
+    /// Word classes (written by `dateline train ner`).
+    #[arg(long, default_value = "models/ner.clusters")]
+    clusters: PathBuf,
+    /// Training passes.
+    #[arg(long, default_value_t = TrainOptions::default().epochs)]
+    epochs: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = TrainOptions::default().seed)]
+    seed: u64,
+    /// Hash bits of the transition model.
+    #[arg(long, default_value_t = TrainOptions::default().action_bits)]
+    action_bits: u32,
+    /// Hash bits of the label model.
+    #[arg(long, default_value_t = TrainOptions::default().label_bits)]
+    label_bits: u32,
+    /// Train on projective trees only.
+    #[arg(long)]
+    projective_only: bool,
+    /// Train on tags predicted by taggers that did not see the sentence (jackknifing over
+    /// this many folds, with the tagger's own trainer); 0 trains on the treebank's tags.
+    #[arg(long, default_value_t = 4)]
+    jackknife: usize,
+    /// Also write the tagger trained on the whole training set while jackknifing.
+    #[arg(long)]
+    tagger_out: Option<PathBuf>,
+    /// Probability of following the model's own transition (exploration) from epoch 2 on.
+    #[arg(long, default_value_t = TrainOptions::default().explore)]
+    explore: f64,
+    /// Transition weights below this magnitude are dropped (smaller model).
+    #[arg(long, default_value_t = 0.0)]
+    min_action: f32,
+    /// Label weights below this magnitude are dropped.
+    #[arg(long, default_value_t = 0.0)]
+    min_label: f32,
+}
+
+fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
+    let mut train = read_conllu(&a.train)?;
+    let dev = read_conllu(&a.dev)?;
+    let opts = TrainOptions { epochs: a.epochs, seed: a.seed, action_bits: a.action_bits, label_bits: a.label_bits, explore: a.explore, projective_only: a.projective_only };
+    let clusters = WordClusters::load(&std::fs::read(&a.clusters).with_context(|| format!("reading {} (run `dateline train ner` first)", a.clusters.display()))?)
+        .with_context(|| format!("loading {}", a.clusters.display()))?;
+    let t0 = Instant::now();
+    let mut tagger = None;
+    if a.jackknife >= 2 {
+        let topts = nlp::tagger::TrainOptions { folds: a.jackknife, ..Default::default() };
+        eprintln!("jackknifing tags over {} folds", a.jackknife);
+        let (t, jack) = nlp::tagger::train_jackknifed(&train, clusters.clone(), &topts, |m| eprintln!("tagger: {m}"));
+        let (mut same, mut total) = (0usize, 0usize);
+        for (s, tags) in train.iter_mut().zip(&jack) {
+            if tags.len() == s.words.len() {
+                for (w, (u, x)) in s.words.iter_mut().zip(tags) {
+                    same += usize::from(w.upos == *u);
+                    total += 1;
+                    w.upos = u.clone();
+                    w.xpos = x.clone();
+                }
+            }
+        }
+        eprintln!("jackknifed training tags: UPOS agreement with gold {:.2}% ({:.0}s)", pct(same, total), t0.elapsed().as_secs_f64());
+        if let Some(out) = &a.tagger_out {
+            std::fs::write(out, t.to_bytes()).with_context(|| format!("writing {}", out.display()))?;
+        }
+        tagger = Some(t);
+    }
+    eprintln!("training parser on {} sentences ({:?})", train.len(), opts);
+    let p = Parser::train(&train, clusters, &opts, |e, uas| eprintln!("epoch {e}: train UAS {uas:.2} ({:.0}s)", t0.elapsed().as_secs_f64())).compact(a.min_action, a.min_label);
+    let mut bytes = Vec::new();
+    p.save(&mut bytes)?;
+    std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    let p = Parser::from_bytes(&bytes)?;
+    let (n, u, l, _) = score(&p, &dev, &Tags::Gold);
+    println!("wrote {} ({} bytes) in {:.1}s", a.out.display(), bytes.len(), t0.elapsed().as_secs_f64());
+    println!("dev (gold tags): UAS {:.2} LAS {:.2}", pct(u, n), pct(l, n));
+    if let Some(t) = &tagger {
+        // the dev set with the tags of the tagger trained on the whole training set
+        let (n2, u2, l2, upos) = score(&p, &dev, &Tags::Tagger(t));
+        println!("dev (tags of the tagger trained here, UPOS {upos:.2}): UAS {:.2} LAS {:.2}", pct(u2, n2), pct(l2, n2));
+    }
+    println!("dev_uas={:.2} dev_las={:.2} bytes={} seconds={:.1}", pct(u, n), pct(l, n), bytes.len(), t0.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn pct(a: usize, b: usize) -> f64 {
+    100.0 * a as f64 / b.max(1) as f64
+}
+
+/// Tags gold tokens with the built-in tagger: (UPOS, XPOS) per word.
+fn predicted_tags(nlp: &nlp::Nlp, forms: &[&str], scratch: &mut nlp::TagScratch) -> (Vec<String>, Vec<String>) {
+    use model::{Article, Doc, Sentence, Token};
+    let mut text = String::new();
+    let mut tokens = Vec::with_capacity(forms.len());
+    for f in forms {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        tokens.push(Token { start: text.len(), end: text.len() + f.len(), head: -1, ..Default::default() });
+        text.push_str(f);
+    }
+    let mut doc = Doc::new(Article { text, ..Default::default() });
+    doc.sentences.push(Sentence { start: 0, end: doc.article.text.len(), token_start: 0, token_end: tokens.len() });
+    doc.tokens = tokens;
+    nlp.tag_sentence(&mut doc, 0, scratch);
+    doc.tokens.into_iter().map(|t| (t.upos, t.xpos)).unzip()
+}
+
+/// How the parser and the NER get their tags in an evaluation.
+enum Tags<'a> {
+    /// The treebank's.
+    Gold,
+    /// The built-in tagger's.
+    Predicted(&'a nlp::Nlp),
+    /// A given tagger's.
+    Tagger(&'a nlp::tagger::Tagger),
+}
+
+/// Tags of `forms` by `t`.
+fn tagger_tags(t: &nlp::tagger::Tagger, forms: &[&str]) -> (Vec<String>, Vec<String>) {
+    t.tag(forms).into_iter().map(|id| t.tag_name(id)).map(|(u, x)| (u.to_string(), x.to_string())).unzip()
+}
+
+/// Parses every gold sentence; returns (words, unlabeled correct, labeled correct) and the
+/// UPOS accuracy of the tags used.
+fn score(p: &Parser, sents: &[conllu::Sentence], tags: &Tags) -> (usize, usize, usize, f64) {
+    let (mut n, mut u, mut l, mut tag_ok) = (0, 0, 0, 0usize);
+    let mut scratch = nlp::TagScratch::default();
+    for s in sents {
+        let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+        let (up, xp): (Vec<String>, Vec<String>) = match tags {
+            Tags::Gold => s.words.iter().map(|w| (w.upos.clone(), w.xpos.clone())).unzip(),
+            Tags::Predicted(nlp) => predicted_tags(nlp, &forms, &mut scratch),
+            Tags::Tagger(t) => tagger_tags(t, &forms),
+        };
+        tag_ok += s.words.iter().zip(&up).filter(|(w, t)| w.upos == **t).count();
+        let up: Vec<&str> = up.iter().map(|x| x.as_str()).collect();
+        let xp: Vec<&str> = xp.iter().map(|x| x.as_str()).collect();
+        let out = p.parse(&forms, &up, &xp);
+        let (a, b, c) = attachment(&s.words, &out);
+        n += a;
+        u += b;
+        l += c;
+    }
+    (n, u, l, pct(tag_ok, n))
+}
+
+/// `dateline eval parse`
+#[derive(ClapParser)]
+struct EvalParseArgs {
+    /// Gold treebank (CoNLL-U); its tokens are used, its tags only for the gold-tag score.
+    #[arg(long)]
+    gold: PathBuf,
+    /// A model file instead of the built-in model.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// A tagger model file for the predicted tags instead of the built-in tagger.
+    #[arg(long)]
+    tagger: Option<PathBuf>,
+}
+
+fn load_parser(model: &Option<PathBuf>) -> Result<Parser> {
+    match model {
+        Some(m) => {
+            let b = std::fs::read(m).with_context(|| format!("reading {}", m.display()))?;
+            Parser::from_bytes(&b).with_context(|| format!("loading {}", m.display()))
+        }
+        None => Parser::load_default().map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("no parser model is built in; run `dateline train parser`")),
+    }
+}
+
+fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
+    let p = load_parser(&a.model)?;
+    let gold = read_conllu(&a.gold)?;
+    let t0 = Instant::now();
+    let (n, u, l, _) = score(&p, &gold, &Tags::Gold);
+    let secs = t0.elapsed().as_secs_f64();
+    println!("{}: {} sentences, {} words (gold tokens; CoNLL 2018 UAS/LAS, punctuation included)", a.gold.display(), gold.len(), n);
+    println!("gold tags:      UAS {:.2}  LAS {:.2}  ({:.0} words/s parsing)", pct(u, n), pct(l, n), n as f64 / secs);
+    if let Some(tp) = &a.tagger {
+        let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
+        let t = nlp::tagger::Tagger::from_bytes(&b).map_err(|e| anyhow!("{}: {e}", tp.display()))?;
+        let (_, pu, pl, upos) = score(&p, &gold, &Tags::Tagger(&t));
+        println!("predicted tags ({}): UAS {:.2}  LAS {:.2}  (tagger UPOS {:.2})", tp.display(), pct(pu, n), pct(pl, n), upos);
+        println!("uas={:.2} las={:.2} uas_gold_tags={:.2} las_gold_tags={:.2} upos={upos:.2} words={n}", pct(pu, n), pct(pl, n), pct(u, n), pct(l, n));
+        return Ok(ExitCode::SUCCESS);
+    }
+    match nlp::Nlp::load_default() {
+        Ok(nlp) => {
+            let (_, pu, pl, upos) = score(&p, &gold, &Tags::Predicted(&nlp));
+            println!("predicted tags: UAS {:.2}  LAS {:.2}  (tagger UPOS {:.2})", pct(pu, n), pct(pl, n), upos);
+            println!("uas={:.2} las={:.2} uas_gold_tags={:.2} las_gold_tags={:.2} upos={upos:.2} words={n}", pct(pu, n), pct(pl, n), pct(u, n), pct(l, n));
+        }
+        Err(e) => {
+            println!("predicted tags: not available ({e})");
+            println!("uas_gold_tags={:.2} las_gold_tags={:.2} words={n}", pct(u, n), pct(l, n));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_iob(path: &Path) -> Result<Vec<IobSentence>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    read_iob2(&text).map_err(|(line, m)| anyhow!("{}:{line}: {m}", path.display()))
+}
+
+/// Joins NER sentences with treebank tags by `sent_id`; sentences whose tokens differ from
+/// the treebank's get empty tags. Returns the examples and the number without tags.
+fn with_tags(sents: &[IobSentence], treebank: Option<&[conllu::Sentence]>) -> (Vec<NerExample>, usize) {
+    let by_id: HashMap<&str, &conllu::Sentence> = treebank.unwrap_or(&[]).iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut missing = 0;
+    let out = sents
+        .iter()
+        .map(|s| {
+            let n = s.forms.len();
+            let tb = by_id.get(s.id.as_str()).filter(|t| t.words.len() == n && t.words.iter().zip(&s.forms).all(|(w, f)| w.form == *f));
+            let (upos, xpos) = match tb {
+                Some(t) => t.words.iter().map(|w| (w.upos.clone(), w.xpos.clone())).unzip(),
+                None => {
+                    missing += 1;
+                    (vec![String::new(); n], vec![String::new(); n])
+                }
+            };
+            NerExample { forms: s.forms.clone(), upos, xpos, spans: s.spans.clone() }
+        })
+        .collect();
+    (out, missing)
+}
+
+/// `dateline train ner`
+#[derive(ClapParser)]
+struct TrainNerArgs {
+    /// Training data (IOB2).
+    #[arg(long, default_value = "../shared/data/uner-ewt/en_ewt-ud-train.iob2")]
+    train: PathBuf,
+    /// Treebank with the training sentences' tags (matched by sent_id).
+    #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-train.conllu")]
+    train_tags: PathBuf,
+    /// Development data (IOB2), scored after every epoch.
+    #[arg(long, default_value = "../shared/data/uner-ewt/en_ewt-ud-dev.iob2")]
+    dev: PathBuf,
+    /// Treebank with the development sentences' tags.
+    #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-dev.conllu")]
+    dev_tags: PathBuf,
+    /// Where to write the model.
+    #[arg(long, default_value = "models/ner.bin")]
+    out: PathBuf,
+    /// Unlabeled text for the word classes: Reuters-21578 `.sgm` files (folder) …
+    #[arg(long, default_value = "../shared/data/corpora/reuters21578")]
+    cluster_text: PathBuf,
+    /// … plus the sentences of this treebank.
+    #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-train.conllu")]
+    cluster_treebank: PathBuf,
+    /// Where to write the word classes (the parser's training reads them too).
+    #[arg(long, default_value = "models/ner.clusters")]
+    clusters_out: PathBuf,
+    /// Reuse this word-class file instead of building one.
+    #[arg(long)]
+    clusters: Option<PathBuf>,
+    /// Training passes.
+    #[arg(long, default_value_t = NerTrainOptions::default().epochs)]
+    epochs: usize,
+    /// Random seed.
+    #[arg(long, default_value_t = NerTrainOptions::default().seed)]
+    seed: u64,
+    /// Hash bits.
+    #[arg(long, default_value_t = NerTrainOptions::default().bits)]
+    bits: u32,
+    /// Weights below this magnitude are dropped (smaller model).
+    #[arg(long, default_value_t = 0.0)]
+    min_abs: f32,
+    /// Do not learn from `O` on proper nouns the model takes for entities.
+    #[arg(long)]
+    skip_o_propn: bool,
+}
+
+fn ner_scores(ner: &Ner, data: &[NerExample], tags: &Tags) -> SpanScores {
+    let mut sc = SpanScores::default();
+    let mut scratch = nlp::TagScratch::default();
+    for ex in data {
+        let f: Vec<&str> = ex.forms.iter().map(|s| s.as_str()).collect();
+        let (u, x) = match tags {
+            Tags::Gold => (ex.upos.clone(), ex.xpos.clone()),
+            Tags::Predicted(nlp) => predicted_tags(nlp, &f, &mut scratch),
+            Tags::Tagger(t) => tagger_tags(t, &f),
+        };
+        let u: Vec<&str> = u.iter().map(|s| s.as_str()).collect();
+        let x: Vec<&str> = x.iter().map(|s| s.as_str()).collect();
+        sc.add(&ex.spans, &ner.tag(&f, &u, &x));
+    }
+    sc
+}
+
+/// Micro (tp, predicted, gold) over the types that occur in the gold data only: UNER's
+/// final dev/test files annotate PER, ORG and LOC but not OTH.
+fn micro_gold_types(sc: &SpanScores) -> (usize, usize, usize) {
+    sc.per_type.iter().filter(|c| c.2 > 0).fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2))
+}
+
+fn print_ner(sc: &SpanScores, prefix: &str) {
+    println!("{:<6} {:>7} {:>7} {:>7} {:>6} {:>6}", "type", "P", "R", "F1", "gold", "pred");
+    for (t, c) in TYPES.iter().zip(sc.per_type) {
+        let (p, r, f) = prf(c);
+        println!("{:<6} {:>7.2} {:>7.2} {:>7.2} {:>6} {:>6}", t.as_str(), p, r, f, c.2, c.1);
+    }
+    let (p, r, f) = prf(sc.micro());
+    println!("{:<6} {:>7.2} {:>7.2} {:>7.2} {:>6} {:>6}   (all predicted types)", "micro", p, r, f, sc.micro().2, sc.micro().1);
+    let g = micro_gold_types(sc);
+    let (p, r, f) = prf(g);
+    println!("{:<6} {:>7.2} {:>7.2} {:>7.2} {:>6} {:>6}   (types annotated in the gold file)", "micro*", p, r, f, g.2, g.1);
+    let _ = prefix;
+}
+
+fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
+    let t0 = Instant::now();
+    let train_tb = read_conllu(&a.train_tags)?;
+    let dev_tb = read_conllu(&a.dev_tags)?;
+    let (train, m1) = with_tags(&read_iob(&a.train)?, Some(&train_tb));
+    let (dev, m2) = with_tags(&read_iob(&a.dev)?, Some(&dev_tb));
+    eprintln!("NER: {} training sentences ({m1} without tags), {} dev ({m2} without tags)", train.len(), dev.len());
+    let clusters = match &a.clusters {
+        Some(p) => WordClusters::load(&std::fs::read(p).with_context(|| format!("reading {}", p.display()))?).with_context(|| format!("loading {}", p.display()))?,
+        None => {
+            let wc = build_clusters(&a.cluster_text, &a.cluster_treebank, a.seed)?;
+            let mut b = Vec::new();
+            wc.save(&mut b)?;
+            std::fs::write(&a.clusters_out, &b).with_context(|| format!("writing {}", a.clusters_out.display()))?;
+            eprintln!("word classes: {} words -> {} ({:.0}s)", wc.len(), a.clusters_out.display(), t0.elapsed().as_secs_f64());
+            wc
+        }
+    };
+    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, skip_o_propn: a.skip_o_propn };
+    let ner = Ner::train(&train, clusters, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
+    let mut bytes = Vec::new();
+    ner.save(&mut bytes)?;
+    std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
+    let ner = Ner::from_bytes(&bytes)?;
+    let sc = ner_scores(&ner, &dev, &Tags::Gold);
+    println!("wrote {} ({} bytes) in {:.1}s; dev (gold tags):", a.out.display(), bytes.len(), t0.elapsed().as_secs_f64());
+    print_ner(&sc, "dev");
+    let (p, r, f) = prf(sc.micro());
+    let fg = prf(micro_gold_types(&sc)).2;
+    println!("dev_p={p:.2} dev_r={r:.2} dev_f1={f:.2} dev_f1_gold_types={fg:.2} bytes={} seconds={:.1}", bytes.len(), t0.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dateline eval ner`
+#[derive(ClapParser)]
+struct EvalNerArgs {
+    /// Gold entities (IOB2).
+    #[arg(long)]
+    gold: PathBuf,
+    /// Treebank (CoNLL-U) with gold tags for the same sentences (matched by sent_id), for
+    /// the gold-tag score.
+    #[arg(long)]
+    tags: Option<PathBuf>,
+    /// A model file instead of the built-in model.
+    #[arg(long)]
+    model: Option<PathBuf>,
+}
+
+fn load_ner(model: &Option<PathBuf>) -> Result<Ner> {
+    match model {
+        Some(m) => {
+            let b = std::fs::read(m).with_context(|| format!("reading {}", m.display()))?;
+            Ner::from_bytes(&b).with_context(|| format!("loading {}", m.display()))
+        }
+        None => Ner::load_default().map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("no NER model is built in; run `dateline train ner`")),
+    }
+}
+
+fn eval_ner(a: EvalNerArgs) -> Result<ExitCode> {
+    let ner = load_ner(&a.model)?;
+    let gold = read_iob(&a.gold)?;
+    let nlp = nlp::Nlp::load_default();
+    let tb = match &a.tags {
+        Some(p) => Some(read_conllu(p)?),
+        None => None,
+    };
+    let (data, missing) = with_tags(&gold, tb.as_deref());
+    let words: usize = data.iter().map(|d| d.forms.len()).sum();
+    println!("{}: {} sentences, {words} words, gold tokens; exact-span entity scores", a.gold.display(), data.len());
+    let mut gold_line = String::new();
+    if tb.is_some() {
+        let sc = ner_scores(&ner, &data, &Tags::Gold);
+        println!("\nwith the treebank's gold tags ({missing} sentences without):");
+        print_ner(&sc, "");
+        gold_line = format!(" f1_gold_tags={:.2} f1_gold_types_gold_tags={:.2}", prf(sc.micro()).2, prf(micro_gold_types(&sc)).2);
+    }
+    let nlp = match nlp {
+        Ok(n) => n,
+        Err(e) => {
+            println!("\npredicted tags: not available ({e})");
+            println!("{}", gold_line.trim_start());
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let t0 = Instant::now();
+    let sc = ner_scores(&ner, &data, &Tags::Predicted(&nlp));
+    let secs = t0.elapsed().as_secs_f64();
+    println!("\nwith predicted tags ({:.0} words/s tagging + NER):", words as f64 / secs);
+    print_ner(&sc, "");
+    let (p, r, f) = prf(sc.micro());
+    let (gp, gr, gf) = prf(micro_gold_types(&sc));
+    let mut line = format!("p={p:.2} r={r:.2} f1={f:.2} p_gold_types={gp:.2} r_gold_types={gr:.2} f1_gold_types={gf:.2}");
+    for (t, c) in TYPES.iter().zip(sc.per_type) {
+        line += &format!(" f1_{}={:.2}", t.as_str().to_lowercase(), prf(c).2);
+    }
+    println!("{line}{gold_line}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dateline bench nlp`
+#[derive(ClapParser)]
+struct BenchArgs {
+    /// Folder of plain-text articles (title on line 1).
+    #[arg(long, default_value = "../shared/data/corpora/bbc")]
+    corpus: PathBuf,
+    /// Passes over the corpus (the rate is over all of them).
+    #[arg(long, default_value_t = 1)]
+    passes: usize,
+}
+
+/// Peak resident set size in kB (VmHWM), if the platform reports it.
+fn peak_rss_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for e in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let p = e?.path();
+        if p.is_dir() {
+            collect_files(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "txt") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
+    use model::{Article, Doc, Stage};
+    let mut files = Vec::new();
+    collect_files(&a.corpus, &mut files)?;
+    files.sort();
+    let mut texts = Vec::with_capacity(files.len());
+    for f in &files {
+        let t = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        texts.push(String::from_utf8_lossy(&t).into_owned());
+    }
+    let bytes: usize = texts.iter().map(|t| t.len()).sum();
+    let t0 = Instant::now();
+    let nlp = nlp::Nlp::load_default().map_err(|e| anyhow!(e))?;
+    let load = t0.elapsed().as_secs_f64();
+    let have_parser = Parser::load_default().map_err(|e| anyhow!(e))?.is_some();
+    let have_ner = Ner::load_default().map_err(|e| anyhow!(e))?.is_some();
+    // tokenization alone, for the breakdown
+    let t1 = Instant::now();
+    let mut tokens = 0usize;
+    for t in &texts {
+        let mut d = Doc::new(Article { text: t.clone(), ..Default::default() });
+        nlp.tokenize_doc(&mut d);
+        tokens += d.tokens.len();
+    }
+    let tok_secs = t1.elapsed().as_secs_f64();
+    // the whole stage: tokenize + tag + lemmatize + parse + NER
+    let t2 = Instant::now();
+    let (mut n_tok, mut n_ent, mut n_sent) = (0usize, 0usize, 0usize);
+    for _ in 0..a.passes.max(1) {
+        for t in &texts {
+            let mut d = Doc::new(Article { text: t.clone(), ..Default::default() });
+            nlp.run(&mut d);
+            n_tok += d.tokens.len();
+            n_sent += d.sentences.len();
+            n_ent += d.entities.len();
+        }
+    }
+    let secs = t2.elapsed().as_secs_f64();
+    let rate = n_tok as f64 / secs;
+    let rss = peak_rss_kb().unwrap_or(0);
+    println!("corpus: {} ({} files, {:.1} MB, {} tokens, {} sentences per pass)", a.corpus.display(), texts.len(), bytes as f64 / 1e6, tokens, n_sent / a.passes.max(1));
+    println!("models: parser {}, NER {}; load {:.0} ms", if have_parser { "yes" } else { "MISSING" }, if have_ner { "yes" } else { "MISSING" }, load * 1e3);
+    println!("tokenize only:            {:>10.0} tokens/s", tokens as f64 / tok_secs);
+    println!("tokenize+tag+parse+NER:   {:>10.0} tokens/s  ({} tokens, {} entities, {:.2} s, one thread)", rate, n_tok, n_ent, secs);
+    println!("spaCy en_core_web_sm (full pipeline, same machine): 4600 words/s  -> {:.1}x", rate / 4600.0);
+    println!("peak RSS: {:.1} MB", rss as f64 / 1024.0);
+    println!("tokens_per_s={:.0} load_ms={:.0} peak_rss_mb={:.1} tokens={} entities={} spacy_words_per_s=4600", rate, load * 1e3, rss as f64 / 1024.0, n_tok, n_ent);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Decodes the few SGML entities of Reuters-21578.
+fn unescape_sgml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest.find(';').filter(|&e| e <= 8);
+        match end.map(|e| &rest[..=e]) {
+            Some("&lt;") => out.push('<'),
+            Some("&gt;") => out.push('>'),
+            Some("&amp;") => out.push('&'),
+            Some("&quot;") => out.push('"'),
+            Some(e) if e.starts_with("&#") => out.push(' '),
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+                continue;
+            }
+        }
+        rest = &rest[end.unwrap_or(0) + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Word classes from Reuters-21578 bodies and a treebank's sentences.
+fn build_clusters(text_dir: &Path, treebank: &Path, seed: u64) -> Result<WordClusters> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(text_dir)
+        .with_context(|| format!("reading {}", text_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sgm"))
+        .collect();
+    files.sort();
+    let mut texts: Vec<String> = Vec::new();
+    for f in &files {
+        let raw = std::fs::read(f).with_context(|| format!("reading {}", f.display()))?;
+        let raw = String::from_utf8_lossy(&raw);
+        for part in raw.split("<BODY>").skip(1) {
+            let body = part.split("</BODY>").next().unwrap_or("");
+            texts.push(unescape_sgml(body));
+        }
+    }
+    let mut sents: Vec<Vec<String>> = Vec::new();
+    for t in &texts {
+        let tk = nlp::tokenize::tokenize(t);
+        for &(a, b) in &tk.sentences {
+            sents.push(tk.tokens[a..b].iter().map(|x| t[x.start..x.end].to_string()).collect());
+        }
+    }
+    let n_news = sents.len();
+    for s in read_conllu(treebank)? {
+        sents.push(s.words.iter().map(|w| w.form.clone()).collect());
+    }
+    eprintln!("word classes from {} articles ({n_news} sentences) and {} treebank sentences", texts.len(), sents.len() - n_news);
+    Ok(WordClusters::build(sents.iter().map(|s| s.iter().map(|x| x.as_str()).collect()), 3, seed))
 }

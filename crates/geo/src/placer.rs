@@ -1,0 +1,162 @@
+//! Event places: the place attached to the event's predicate ("talks in Damascus", "stopped
+//! at the base of Hmeimim"), else the article's dateline place, else none.
+use model::{Doc, Layer, PlaceMention, Span, Stage};
+
+/// Prepositions that put an event at a place.
+const LOC_CASE: &[&str] = &["in", "at", "near", "outside", "inside", "into", "across", "around", "throughout", "within", "on"];
+
+/// Gives each event of `doc.events` a place (see the module doc). Country-level when the
+/// text names only a country; `Place::feature` tells the level.
+#[derive(Default)]
+pub struct EventPlacer {}
+
+impl Stage for EventPlacer {
+    fn name(&self) -> &'static str {
+        "event-places"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Events, Layer::Places]
+    }
+    fn assigns(&self) -> &'static [Layer] {
+        &[Layer::EventPlaces]
+    }
+    fn run(&self, doc: &mut Doc) {
+        let dateline = dateline_place(doc);
+        let parsed = doc.tokens.iter().any(|t| t.head >= 0);
+        for k in 0..doc.events.len() {
+            let ev = &doc.events[k];
+            let found = if parsed { by_parse(doc, ev.predicate, ev.evidence) } else { None }
+                .or_else(|| by_text(doc, ev.predicate, ev.evidence));
+            let pick = found.or(dateline);
+            let ev = &mut doc.events[k];
+            match pick {
+                Some(i) => {
+                    let m = &doc.places[i];
+                    ev.place = Some(m.place.clone());
+                    ev.place_span = Some(Span::new(m.start, m.end));
+                }
+                None => {
+                    ev.place = None;
+                    ev.place_span = None;
+                }
+            }
+        }
+    }
+}
+
+/// Places (indices into `doc.places`) inside `span` that are not demonyms used as adjectives.
+fn places_in(doc: &Doc, span: Span) -> Vec<usize> {
+    (0..doc.places.len()).filter(|&i| span.contains(Span::new(doc.places[i].start, doc.places[i].end))).collect()
+}
+
+/// Whether a mention is a demonym ("Syrian") rather than a name of the place.
+fn is_demonym(doc: &Doc, m: &PlaceMention) -> bool {
+    let t = doc.span_text(m.start, m.end);
+    (m.place.feature == "country" || m.place.feature == "continent")
+        && !t.is_empty()
+        && crate::text::fold(t) != crate::text::fold(&m.place.name)
+        && (t.ends_with("ian") || t.ends_with("ians") || t.ends_with("ese") || t.ends_with("ish") || t.ends_with("an") || t.ends_with("ans") || t.ends_with('i') || t.ends_with("is"))
+}
+
+/// The place whose head is attached to the predicate through obl/nmod with a locative case.
+fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
+    let toks = &doc.tokens;
+    let pred: Vec<usize> = (0..toks.len()).filter(|&i| predicate.contains(Span::new(toks[i].start, toks[i].end))).collect();
+    if pred.is_empty() {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None; // (hops, place)
+    for pi in places_in(doc, evidence) {
+        let m = &doc.places[pi];
+        if is_demonym(doc, m) {
+            continue;
+        }
+        let inside: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].start >= m.start && toks[i].end <= m.end).collect();
+        // the mention's head: the token whose head lies outside the mention
+        let Some(&h) = inside.iter().find(|&&i| {
+            let hd = toks[i].head;
+            hd < 0 || !inside.contains(&(hd as usize))
+        }) else { continue };
+        let mut cur = h;
+        let mut has_case = false;
+        for hops in 1..=4 {
+            let rel = toks[cur].deprel.as_str();
+            if !(rel.starts_with("obl") || rel.starts_with("nmod") || rel.starts_with("compound") || rel == "appos" || rel == "flat") {
+                break;
+            }
+            has_case |= (0..toks.len()).any(|c| {
+                toks[c].head == cur as i32 && toks[c].deprel == "case" && LOC_CASE.contains(&doc.token_text(c).to_lowercase().as_str())
+            });
+            let hd = toks[cur].head;
+            if hd < 0 {
+                break;
+            }
+            cur = hd as usize;
+            if pred.contains(&cur) {
+                if has_case && best.map_or(true, |(b, _)| hops < b) {
+                    best = Some((hops, pi));
+                }
+                break;
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// Without a parse: the place in the sentence right after a locative preposition (allowing
+/// "in the Syrian capital Damascus", "at the base of Hmeimim"), nearest the predicate.
+fn by_text(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
+    let text = doc.article.text.as_str();
+    let mut best: Option<(usize, usize)> = None;
+    for pi in places_in(doc, evidence) {
+        let m = &doc.places[pi];
+        if is_demonym(doc, m) {
+            continue;
+        }
+        let before = text.get(evidence.start..m.start).unwrap_or("");
+        let words: Vec<&str> = before.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+        let mut cue = false;
+        // up to four words (determiners, adjectives, "the base of") may stand between the
+        // preposition and the name; a clause boundary word stops the search
+        for w in words.iter().rev().take(5) {
+            let lw = w.to_lowercase();
+            if LOC_CASE.contains(&lw.as_str()) {
+                cue = true;
+                break;
+            }
+            if matches!(lw.as_str(), "and" | "but" | "said" | "says" | "who" | "which" | "that" | "when" | "while") {
+                break;
+            }
+        }
+        if !cue {
+            continue;
+        }
+        let dist = if m.start >= predicate.end { m.start - predicate.end } else { predicate.start.saturating_sub(m.end) + 1000 };
+        if best.map_or(true, |(d, _)| dist < d) {
+            best = Some((dist, pi));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// The dateline place: a place name that opens the text and is followed by a comma, a dash
+/// or an agency in parentheses ("DAMASCUS, Sept 7 (Reuters) -", "Moscow —").
+fn dateline_place(doc: &Doc) -> Option<usize> {
+    let text = doc.article.text.as_str();
+    let lead = text.len() - text.trim_start().len();
+    let first = doc.places.first()?;
+    // the name may follow a title line; accept it at the start of the first or second line
+    let line_start = text[..first.start.min(text.len())].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let at_line_start = text.get(line_start..first.start).is_some_and(|s| s.trim().is_empty());
+    if !(first.start <= lead + 3 || (at_line_start && text[..line_start].matches('\n').count() <= 2)) {
+        return None;
+    }
+    let rest = text.get(first.end..)?.trim_start();
+    let ok = rest.starts_with(',') || rest.starts_with('—') || rest.starts_with('–') || rest.starts_with("- ") || rest.starts_with("-- ") || rest.starts_with('(');
+    if !ok {
+        return None;
+    }
+    // "Paris, Texas, March 3 —": keep the city, the first mention
+    let _ = doc.places.get(1);
+    Some(0)
+}
