@@ -16,6 +16,7 @@ Sources (see crates/geo/data/ATTRIBUTION.md):
 Output (gzip-compressed text), one record per line, tab-separated:
     id  name  feature  country  admin1  lat  lon  population        (entries, in this order)
     D  demonym  country-code                                        (demonyms)
+    C  country-code  entry-number                                   (capital cities)
     K  folded-name  entry-number,entry-number,...                   (name index, sorted by key)
 feature is one of country, admin1, city, continent, region, water, landmark; id is the GeoNames
 id or 0; entry numbers count entry lines from 0. Names and alternate names are indexed by the
@@ -180,6 +181,7 @@ def main():
         if iso and iso not in ci_by_iso:
             ci_by_iso[iso] = v
     demonyms = []
+    capital_of = {iso: c["capital"] for iso, c in countries.items() if c.get("capital")}
     for iso, c in sorted(countries.items()):
         ci = ci_by_iso.get(iso)
         if not ci or not ci.get("latlng") or len(ci["latlng"]) != 2:
@@ -269,6 +271,14 @@ def main():
         for r in rows:
             gid, name, feat, cc, a1, lat, lon, pop, alts = r
             f.write(f"{gid}\t{name}\t{feat}\t{cc}\t{a1}\t{float(lat):.4f}\t{float(lon):.4f}\t{int(pop or 0)}\n")
+        # capitals: the most populous city of the country with the capital's name
+        best = {}
+        for n, r in enumerate(rows):
+            if r[2] == "city" and r[3] in capital_of and (fold(r[1]) == fold(capital_of[r[3]]) or fold(capital_of[r[3]]) in map(fold, r[8])):
+                if r[3] not in best or int(r[7] or 0) > int(rows[best[r[3]]][7] or 0):
+                    best[r[3]] = n
+        for iso in sorted(best):
+            f.write(f"C\t{iso}\t{best[iso]}\n")
         # the most populous country first where several share a demonym ("American": US, not MP)
         for dem, iso, _ in sorted(set(demonyms), key=lambda d: (d[0], -d[2], d[1])):
             f.write(f"D\t{dem}\t{iso}\n")

@@ -8,13 +8,18 @@ fn main() {
     let date = args.get(1).and_then(|s| Date::parse(s));
     let dict = if let Some(dir) = args.get(2) {
         let d = std::path::Path::new(dir);
-        let files: Vec<_> = ["Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt", "Phoenix.MilNonState.actors.txt"]
-            .iter()
-            .map(|f| d.join(f))
-            .filter(|p| p.exists())
-            .collect();
+        let files: Vec<_> = [
+            "Phoenix.Countries.actors.txt",
+            "Phoenix.International.actors.txt",
+            "Phoenix.MilNonState.actors.txt",
+        ]
+        .iter()
+        .map(|f| d.join(f))
+        .filter(|p| p.exists())
+        .collect();
         let t = std::time::Instant::now();
-        let (dict, w) = ActorDict::from_petrarch_files(&files, Some(&d.join("Phoenix.agents.txt"))).unwrap();
+        let (dict, w) =
+            ActorDict::from_petrarch_files(&files, Some(&d.join("Phoenix.agents.txt"))).unwrap();
         eprintln!("loaded in {:?}, {} warnings", t.elapsed(), w.len());
         dict
     } else {
@@ -22,7 +27,11 @@ fn main() {
     };
     let mut text = String::new();
     std::io::stdin().read_to_string(&mut text).unwrap();
-    let mut doc = Doc::new(Article { text, published: date, ..Default::default() });
+    let mut doc = Doc::new(Article {
+        text,
+        published: date,
+        ..Default::default()
+    });
     dict.run(&mut doc);
     for (i, m) in doc.actors.iter().enumerate() {
         println!(

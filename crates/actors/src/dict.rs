@@ -97,7 +97,7 @@ impl ActorEntry {
             Some(d) => {
                 let mut best: Option<(&DatedCode, i64)> = None;
                 for c in &self.dated {
-                    let ok = c.from.map_or(true, |f| d >= f) && c.to.map_or(true, |t| d <= t);
+                    let ok = c.from.is_none_or(|f| d >= f) && c.to.is_none_or(|t| d <= t);
                     if !ok {
                         continue;
                     }
@@ -105,7 +105,7 @@ impl ActorEntry {
                         (Some(f), Some(t)) => t - f,
                         _ => i64::MAX,
                     };
-                    if best.map_or(true, |(_, w)| width < w) {
+                    if best.is_none_or(|(_, w)| width < w) {
                         best = Some((c, width));
                     }
                 }
@@ -116,7 +116,12 @@ impl ActorEntry {
             }
             None => {
                 // no date: the current (open-ended) role, else the default
-                if let Some(c) = self.dated.iter().filter(|c| c.to.is_none()).max_by_key(|c| c.from.unwrap_or(i64::MIN)) {
+                if let Some(c) = self
+                    .dated
+                    .iter()
+                    .filter(|c| c.to.is_none())
+                    .max_by_key(|c| c.from.unwrap_or(i64::MIN))
+                {
                     return Some((c.code.as_str(), c.title.as_str()));
                 }
                 if let Some(c) = &self.default {
@@ -180,7 +185,11 @@ pub struct Trie {
 
 impl Trie {
     fn new() -> Trie {
-        Trie { edges: FxMap::default(), payload: vec![u32::MAX], phrases: Vec::new() }
+        Trie {
+            edges: FxMap::default(),
+            payload: vec![u32::MAX],
+            phrases: Vec::new(),
+        }
     }
     /// Inserts a phrase of word ids; a later phrase with the same words replaces the earlier.
     pub fn insert(&mut self, words: &[u32], p: Phrase) {
@@ -274,15 +283,38 @@ impl Dict {
             return;
         }
         let ids: Vec<u32> = keys.iter().map(|k| self.intern(k)).collect();
-        self.actors.insert(&ids, Phrase { entry, plural: false, case, line });
+        self.actors.insert(
+            &ids,
+            Phrase {
+                entry,
+                plural: false,
+                case,
+                line,
+            },
+        );
     }
     /// Adds an agent phrase.
-    pub fn add_agent_phrase(&mut self, keys: &[String], entry: u32, plural: bool, case: CaseReq, line: u32) {
+    pub fn add_agent_phrase(
+        &mut self,
+        keys: &[String],
+        entry: u32,
+        plural: bool,
+        case: CaseReq,
+        line: u32,
+    ) {
         if keys.is_empty() {
             return;
         }
         let ids: Vec<u32> = keys.iter().map(|k| self.intern(k)).collect();
-        self.agents.insert(&ids, Phrase { entry, plural, case, line });
+        self.agents.insert(
+            &ids,
+            Phrase {
+                entry,
+                plural,
+                case,
+                line,
+            },
+        );
     }
     /// Number of distinct words.
     pub fn word_count(&self) -> usize {
@@ -295,7 +327,9 @@ impl Dict {
 pub fn compose(actor: &str, agent: &str, prefix: bool) -> String {
     // contained when it occurs at a 3-letter code boundary ("USAGOV" has GOV, "GMWGOV" has no WGO)
     let contained = actor.is_char_boundary(0)
-        && (0..actor.len()).step_by(3).any(|i| actor.get(i..).map_or(false, |r| r.starts_with(agent)));
+        && (0..actor.len())
+            .step_by(3)
+            .any(|i| actor.get(i..).is_some_and(|r| r.starts_with(agent)));
     if agent.is_empty() || contained {
         return actor.to_string();
     }
@@ -312,20 +346,33 @@ pub fn parse_day(s: &str, end: bool) -> Option<i64> {
     let s = s.trim();
     let b = s.as_bytes();
     let num = |r: &str| r.parse::<i32>().ok();
-    let (y, m, d): (i32, Option<u8>, Option<u8>) = if b.len() == 6 && b.iter().all(u8::is_ascii_digit) {
-        let yy = num(&s[0..2])?;
-        (if yy <= 30 { 2000 + yy } else { 1900 + yy }, Some(num(&s[2..4])? as u8), Some(num(&s[4..6])? as u8))
-    } else if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
-        (num(&s[0..4])?, Some(num(&s[4..6])? as u8), Some(num(&s[6..8])? as u8))
-    } else if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        (num(&s[0..4])?, Some(num(&s[5..7])? as u8), Some(num(&s[8..10])? as u8))
-    } else if b.len() == 7 && b[4] == b'-' {
-        (num(&s[0..4])?, Some(num(&s[5..7])? as u8), None)
-    } else if b.len() == 4 && b.iter().all(u8::is_ascii_digit) {
-        (num(s)?, None, None)
-    } else {
-        return None;
-    };
+    let (y, m, d): (i32, Option<u8>, Option<u8>) =
+        if b.len() == 6 && b.iter().all(u8::is_ascii_digit) {
+            let yy = num(&s[0..2])?;
+            (
+                if yy <= 30 { 2000 + yy } else { 1900 + yy },
+                Some(num(&s[2..4])? as u8),
+                Some(num(&s[4..6])? as u8),
+            )
+        } else if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
+            (
+                num(&s[0..4])?,
+                Some(num(&s[4..6])? as u8),
+                Some(num(&s[6..8])? as u8),
+            )
+        } else if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+            (
+                num(&s[0..4])?,
+                Some(num(&s[5..7])? as u8),
+                Some(num(&s[8..10])? as u8),
+            )
+        } else if b.len() == 7 && b[4] == b'-' {
+            (num(&s[0..4])?, Some(num(&s[5..7])? as u8), None)
+        } else if b.len() == 4 && b.iter().all(u8::is_ascii_digit) {
+            (num(s)?, None, None)
+        } else {
+            return None;
+        };
     let m2 = m.unwrap_or(if end { 12 } else { 1 });
     let d2 = match d {
         Some(d) => d,
@@ -350,12 +397,22 @@ mod tests {
 
     #[test]
     fn dates() {
-        let d = |s| parse_day(s, false).map(model::Date::from_days).map(|d| d.to_string());
+        let d = |s| {
+            parse_day(s, false)
+                .map(model::Date::from_days)
+                .map(|d| d.to_string())
+        };
         assert_eq!(d("950601").as_deref(), Some("1995-06-01"));
         assert_eq!(d("200601").as_deref(), Some("2020-06-01"));
         assert_eq!(d("19950601").as_deref(), Some("1995-06-01"));
         assert_eq!(d("2004017"), None);
-        assert_eq!(parse_day("2020", true).map(model::Date::from_days).map(|d| d.to_string()).as_deref(), Some("2020-12-31"));
+        assert_eq!(
+            parse_day("2020", true)
+                .map(model::Date::from_days)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2020-12-31")
+        );
     }
 
     #[test]
@@ -364,8 +421,18 @@ mod tests {
         let e = ActorEntry {
             name: "x".into(),
             dated: vec![
-                DatedCode { code: "A".into(), from: day("20080120"), to: day("20121109"), title: String::new() },
-                DatedCode { code: "B".into(), from: day("20100109"), to: day("20100112"), title: String::new() },
+                DatedCode {
+                    code: "A".into(),
+                    from: day("20080120"),
+                    to: day("20121109"),
+                    title: String::new(),
+                },
+                DatedCode {
+                    code: "B".into(),
+                    from: day("20100109"),
+                    to: day("20100112"),
+                    title: String::new(),
+                },
             ],
             default: Some("D".into()),
             kind: NameKind::Person,

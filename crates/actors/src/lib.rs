@@ -40,10 +40,26 @@ pub struct ActorDict {
 
 /// The built-in dictionary files: (path under `dictionaries/`, kind, text).
 const BUILTIN: &[(&str, &str, &str)] = &[
-    ("actors/countries.txt", "actors", include_str!("../../../dictionaries/actors/countries.txt")),
-    ("actors/organizations.txt", "actors", include_str!("../../../dictionaries/actors/organizations.txt")),
-    ("actors/people.txt", "people", include_str!("../../../dictionaries/actors/people.txt")),
-    ("agents.txt", "agents", include_str!("../../../dictionaries/agents.txt")),
+    (
+        "actors/countries.txt",
+        "actors",
+        include_str!("../../../dictionaries/actors/countries.txt"),
+    ),
+    (
+        "actors/organizations.txt",
+        "actors",
+        include_str!("../../../dictionaries/actors/organizations.txt"),
+    ),
+    (
+        "actors/people.txt",
+        "people",
+        include_str!("../../../dictionaries/actors/people.txt"),
+    ),
+    (
+        "agents.txt",
+        "agents",
+        include_str!("../../../dictionaries/agents.txt"),
+    ),
 ];
 
 impl ActorDict {
@@ -51,7 +67,10 @@ impl ActorDict {
     pub fn builtin() -> Result<ActorDict, String> {
         let (d, warnings) = Self::from_own_texts(BUILTIN.iter().map(|&(f, k, t)| (f, k, t)))?;
         if let Some(w) = warnings.first() {
-            return Err(format!("built-in dictionary: {w} ({} problems)", warnings.len()));
+            return Err(format!(
+                "built-in dictionary: {w} ({} problems)",
+                warnings.len()
+            ));
         }
         Ok(d)
     }
@@ -71,13 +90,20 @@ impl ActorDict {
                 k => return Err(format!("{file}: unknown dictionary kind '{k}'")),
             }
         }
-        let opts = Options { unknown_country: String::new(), infer_country: true, names_for_orgs: true };
+        let opts = Options {
+            unknown_country: String::new(),
+            infer_country: true,
+            names_for_orgs: true,
+        };
         Ok((ActorDict { dict, opts }, warnings))
     }
 
     /// Reads PETRARCH-format actor files and an agent file. Malformed lines are returned as
     /// warnings (`file:line: message`); the rest loads.
-    pub fn from_petrarch_files(actor_files: &[PathBuf], agent_file: Option<&Path>) -> Result<(ActorDict, Vec<String>), String> {
+    pub fn from_petrarch_files(
+        actor_files: &[PathBuf],
+        agent_file: Option<&Path>,
+    ) -> Result<(ActorDict, Vec<String>), String> {
         let mut dict = Dict::default();
         let mut warnings = Vec::new();
         for f in actor_files {
@@ -86,7 +112,11 @@ impl ActorDict {
         if let Some(f) = agent_file {
             petrarch::read_agent_file(&mut dict, f, &mut warnings)?;
         }
-        let opts = Options { unknown_country: "---".into(), infer_country: false, names_for_orgs: false };
+        let opts = Options {
+            unknown_country: "---".into(),
+            infer_country: false,
+            names_for_orgs: false,
+        };
         Ok((ActorDict { dict, opts }, warnings))
     }
 
@@ -128,7 +158,8 @@ impl ActorDict {
     pub fn actor_code(&self, phrase: &str, date: Option<Date>) -> Option<String> {
         let p = self.lookup(&self.dict.actors, phrase)?;
         let e = &self.dict.actor_entries[p.entry as usize];
-        e.code_on(date.map(|d| d.to_days())).map(|(c, _)| c.to_string())
+        e.code_on(date.map(|d| d.to_days()))
+            .map(|(c, _)| c.to_string())
     }
 
     /// The agent code of a role word or phrase ("police" -> `COP`, "foreign minister" ->
@@ -195,12 +226,20 @@ impl Stage for ActorDict {
         if doc.tokens.is_empty() && !doc.article.text.trim().is_empty() {
             doc.sentences.clear();
             words::simple_tokenize(doc);
-            doc.note("actors", "no tokens from the NLP stage: used the fallback tokenizer");
+            doc.note(
+                "actors",
+                "no tokens from the NLP stage: used the fallback tokenizer",
+            );
         }
         if doc.sentences.is_empty() && !doc.tokens.is_empty() {
             // tokens without sentences: treat the text as one sentence
             let n = doc.tokens.len();
-            doc.sentences.push(model::Sentence { start: doc.tokens[0].start, end: doc.tokens[n - 1].end, token_start: 0, token_end: n });
+            doc.sentences.push(model::Sentence {
+                start: doc.tokens[0].start,
+                end: doc.tokens[n - 1].end,
+                token_start: 0,
+                token_end: n,
+            });
             doc.note("actors", "no sentences: treated the text as one sentence");
         }
         recognize::recognize(&self.dict, &self.opts, doc);

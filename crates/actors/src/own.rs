@@ -60,7 +60,11 @@ pub fn read_actors(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
         let rest_all = line[code.len()..].trim_start();
         let kind_str = rest_all.split_whitespace().next().unwrap_or(rest);
         let values = rest_all[kind_str.len()..].trim();
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
             warnings.push(format!("{file}:{n}: bad actor code '{code}'; line skipped"));
             continue;
         }
@@ -75,7 +79,9 @@ pub fn read_actors(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
                 continue;
             }
             _ => {
-                warnings.push(format!("{file}:{n}: unknown kind '{kind_str}' (name, adj, capital, iso); line skipped"));
+                warnings.push(format!(
+                    "{file}:{n}: unknown kind '{kind_str}' (name, adj, capital, iso); line skipped"
+                ));
                 continue;
             }
         };
@@ -103,15 +109,22 @@ pub fn read_actors(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
     }
 }
 
+/// A person being read: entry index and (name units, line) per variant.
+type PersonDraft = Option<(u32, Vec<(Vec<(String, String)>, u32)>)>;
+
 /// Reads a people file in the own format.
 pub fn read_people(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<String>) {
     let farc: Arc<str> = file.into();
-    let mut cur: Option<(u32, Vec<(Vec<(String, String)>, u32)>)> = None;
-    let finish = |dict: &mut Dict, cur: &mut Option<(u32, Vec<(Vec<(String, String)>, u32)>)>, warnings: &mut Vec<String>| {
+    let mut cur: PersonDraft = None;
+    let finish = |dict: &mut Dict, cur: &mut PersonDraft, warnings: &mut Vec<String>| {
         if let Some((idx, names)) = cur.take() {
             let e = &dict.actor_entries[idx as usize];
             if e.dated.is_empty() && e.default.is_none() {
-                warnings.push(format!("{file}:{}: person '{}' has no role line; skipped", names.first().map(|x| x.1).unwrap_or(0), e.name));
+                warnings.push(format!(
+                    "{file}:{}: person '{}' has no role line; skipped",
+                    names.first().map(|x| x.1).unwrap_or(0),
+                    e.name
+                ));
                 return;
             }
             for (units, n) in names {
@@ -144,7 +157,11 @@ pub fn read_people(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
             } else {
                 (line, None)
             };
-            let variants: Vec<&str> = names.split('|').map(str::trim).filter(|v| !v.is_empty()).collect();
+            let variants: Vec<&str> = names
+                .split('|')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .collect();
             if variants.is_empty() {
                 warnings.push(format!("{file}:{n}: person without a name; skipped"));
                 continue;
@@ -166,7 +183,11 @@ pub fn read_people(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
             };
             let mut toks = line.split_whitespace();
             let code = toks.next().unwrap_or("");
-            if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) || code.len() < 3 {
+            if !code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                || code.len() < 3
+            {
                 warnings.push(format!("{file}:{n}: bad role code '{code}'; line skipped"));
                 continue;
             }
@@ -174,8 +195,16 @@ pub fn read_people(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
             let (from, to, title_words) = match rest.first() {
                 Some(d) if d.contains("..") => {
                     let (a, b) = d.split_once("..").unwrap();
-                    let fa = if a.is_empty() { None } else { parse_day(a, false) };
-                    let fb = if b.is_empty() { None } else { parse_day(b, true) };
+                    let fa = if a.is_empty() {
+                        None
+                    } else {
+                        parse_day(a, false)
+                    };
+                    let fb = if b.is_empty() {
+                        None
+                    } else {
+                        parse_day(b, true)
+                    };
                     if (!a.is_empty() && fa.is_none()) || (!b.is_empty() && fb.is_none()) {
                         warnings.push(format!("{file}:{n}: bad date range '{d}'; line skipped"));
                         continue;
@@ -189,7 +218,12 @@ pub fn read_people(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
             if from.is_none() && to.is_none() {
                 e.default = Some(code.to_string());
             } else {
-                e.dated.push(DatedCode { code: code.to_string(), from, to, title });
+                e.dated.push(DatedCode {
+                    code: code.to_string(),
+                    from,
+                    to,
+                    title,
+                });
             }
         }
     }
@@ -208,24 +242,47 @@ pub fn read_agents(dict: &mut Dict, file: &str, text: &str, warnings: &mut Vec<S
         let code = line.split_whitespace().next().unwrap_or("");
         let values = line[code.len()..].trim();
         if code == "@former" {
-            dict.former.extend(values.split('|').map(|v| v.trim().to_uppercase()).filter(|v| !v.is_empty()));
+            dict.former.extend(
+                values
+                    .split('|')
+                    .map(|v| v.trim().to_uppercase())
+                    .filter(|v| !v.is_empty()),
+            );
             continue;
         }
         let (code, prefix) = match code.strip_suffix('~') {
             Some(c) => (c, true),
             None => (code, false),
         };
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
             warnings.push(format!("{file}:{n}: bad agent code '{code}'; line skipped"));
             continue;
         }
-        let phrases: Vec<&str> = values.split('|').map(str::trim).filter(|v| !v.is_empty()).collect();
+        let phrases: Vec<&str> = values
+            .split('|')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
         if phrases.is_empty() {
             warnings.push(format!("{file}:{n}: no agent words; line skipped"));
             continue;
         }
-        let title = phrases[0].split('{').next().unwrap_or("").trim().to_lowercase();
-        dict.agent_entries.push(AgentEntry { code: code.to_string(), prefix, title, file: farc.clone() });
+        let title = phrases[0]
+            .split('{')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
+        dict.agent_entries.push(AgentEntry {
+            code: code.to_string(),
+            prefix,
+            title,
+            file: farc.clone(),
+        });
         let idx = dict.agent_entries.len() as u32 - 1;
         for p in phrases {
             let (sing, plural) = match p.find('{') {

@@ -61,7 +61,9 @@ fn clean_lines(text: &str) -> Vec<(u32, &str)> {
 }
 
 fn file_label(path: &Path) -> String {
-    path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn read(path: &Path) -> Result<String, String> {
@@ -75,9 +77,17 @@ fn read(path: &Path) -> Result<String, String> {
 /// Parses the inside of `[...]`: a code and an optional date restriction.
 fn parse_code(inner: &str) -> Result<DatedCode, String> {
     let mut parts = inner.split_whitespace();
-    let code = parts.next().ok_or_else(|| "empty code block []".to_string())?.to_uppercase();
+    let code = parts
+        .next()
+        .ok_or_else(|| "empty code block []".to_string())?
+        .to_uppercase();
     let spec: String = parts.collect::<Vec<_>>().join("");
-    let mut dc = DatedCode { code, from: None, to: None, title: String::new() };
+    let mut dc = DatedCode {
+        code,
+        from: None,
+        to: None,
+        title: String::new(),
+    };
     if spec.is_empty() {
         return Ok(dc);
     }
@@ -120,7 +130,11 @@ fn actor_case(units: &[String]) -> CaseReq {
 }
 
 /// Reads one PETRARCH actor file into `dict`; malformed lines go to `warnings`.
-pub fn read_actor_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>) -> Result<usize, String> {
+pub fn read_actor_file(
+    dict: &mut Dict,
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<usize, String> {
     let text = read(path)?;
     let label = file_label(path);
     let file: std::sync::Arc<str> = label.as_str().into();
@@ -131,14 +145,16 @@ pub fn read_actor_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
     let mut head: Option<(String, u32)> = None;
 
     let flush = |dict: &mut Dict,
-                     head: &mut Option<(String, u32)>,
-                     phrases: &mut Vec<(Vec<String>, u32)>,
-                     codes: &mut Vec<DatedCode>,
-                     warnings: &mut Vec<String>,
-                     count: &mut usize| {
+                 head: &mut Option<(String, u32)>,
+                 phrases: &mut Vec<(Vec<String>, u32)>,
+                 codes: &mut Vec<DatedCode>,
+                 warnings: &mut Vec<String>,
+                 count: &mut usize| {
         if let Some((name, line)) = head.take() {
             if codes.is_empty() {
-                warnings.push(format!("{label}:{line}: actor '{name}' has no code; skipped"));
+                warnings.push(format!(
+                    "{label}:{line}: actor '{name}' has no code; skipped"
+                ));
             } else {
                 let mut entry = ActorEntry {
                     name: name.clone(),
@@ -161,7 +177,7 @@ pub fn read_actor_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
                 // (they compose with titles and take personal pronouns)
                 if !entry.dated.is_empty()
                     && entry.dated.iter().all(|c| c.code.len() > 3)
-                    && entry.default.as_ref().map_or(true, |c| c.len() > 3)
+                    && entry.default.as_ref().is_none_or(|c| c.len() > 3)
                 {
                     entry.kind = NameKind::Person;
                 }
@@ -195,7 +211,9 @@ pub fn read_actor_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
         }
         if phrase.is_empty() {
             if head.is_none() {
-                warnings.push(format!("{label}:{n}: code line without an actor name; skipped"));
+                warnings.push(format!(
+                    "{label}:{n}: code line without an actor name; skipped"
+                ));
             } else {
                 codes.extend(parsed);
             }
@@ -212,17 +230,33 @@ pub fn read_actor_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
         }
         if is_syn {
             if head.is_none() {
-                warnings.push(format!("{label}:{n}: synonym '+{p}' before any actor; skipped"));
+                warnings.push(format!(
+                    "{label}:{n}: synonym '+{p}' before any actor; skipped"
+                ));
                 continue;
             }
         } else {
-            flush(dict, &mut head, &mut phrases, &mut codes, warnings, &mut count);
+            flush(
+                dict,
+                &mut head,
+                &mut phrases,
+                &mut codes,
+                warnings,
+                &mut count,
+            );
             head = Some((p.trim_end_matches('_').replace('_', " "), n));
         }
         phrases.push((units, n));
         codes.extend(parsed);
     }
-    flush(dict, &mut head, &mut phrases, &mut codes, warnings, &mut count);
+    flush(
+        dict,
+        &mut head,
+        &mut phrases,
+        &mut codes,
+        warnings,
+        &mut count,
+    );
     Ok(count)
 }
 
@@ -243,7 +277,11 @@ pub fn regular_plural(phrase: &str) -> String {
 }
 
 /// Reads a PETRARCH agent file into `dict`.
-pub fn read_agent_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>) -> Result<usize, String> {
+pub fn read_agent_file(
+    dict: &mut Dict,
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<usize, String> {
     let text = read(path)?;
     let label = file_label(path);
     let file: std::sync::Arc<str> = label.as_str().into();
@@ -254,14 +292,22 @@ pub fn read_agent_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
             // substitution set  !NAME! = A, B, C
             let Some(a) = line.find('!') else { continue };
             let Some(b) = line[a + 1..].find('!').map(|x| x + a + 1) else {
-                warnings.push(format!("{label}:{n}: substitution marker incorrectly defined; line skipped"));
+                warnings.push(format!(
+                    "{label}:{n}: substitution marker incorrectly defined; line skipped"
+                ));
                 continue;
             };
             let Some(eq) = line[b..].find('=').map(|x| x + b) else {
-                warnings.push(format!("{label}:{n}: substitution marker incorrectly defined; line skipped"));
+                warnings.push(format!(
+                    "{label}:{n}: substitution marker incorrectly defined; line skipped"
+                ));
                 continue;
             };
-            let items = line[eq + 1..].split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            let items = line[eq + 1..]
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
             subst.insert(line[a + 1..b].to_string(), items);
             continue;
         }
@@ -279,11 +325,16 @@ pub fn read_agent_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
         } else if let Some(c) = raw_code.strip_suffix('~') {
             (c.to_string(), true)
         } else {
-            warnings.push(format!("{label}:{n}: agent code '{raw_code}' has no '~'; read as ~{raw_code}"));
+            warnings.push(format!(
+                "{label}:{n}: agent code '{raw_code}' has no '~'; read as ~{raw_code}"
+            ));
             (raw_code.clone(), false)
         };
         if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            warnings.push(format!("{label}:{n}: bad agent code '[{}]'; line skipped", &line[lb + 1..rb]));
+            warnings.push(format!(
+                "{label}:{n}: bad agent code '[{}]'; line skipped",
+                &line[lb + 1..rb]
+            ));
             continue;
         }
         let code = code.to_uppercase();
@@ -294,10 +345,17 @@ pub fn read_agent_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
                 continue;
             };
             let pl = head[ob + 1..cb].trim();
-            (head[..ob].trim().to_string(), (!pl.is_empty()).then(|| pl.to_string()))
+            (
+                head[..ob].trim().to_string(),
+                (!pl.is_empty()).then(|| pl.to_string()),
+            )
         } else {
             let p = head.trim().to_string();
-            let pl = if p.contains('!') { None } else { Some(regular_plural(&p)) };
+            let pl = if p.contains('!') {
+                None
+            } else {
+                Some(regular_plural(&p))
+            };
             (p, pl)
         };
         if phrase.is_empty() {
@@ -337,12 +395,16 @@ pub fn read_agent_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>)
 }
 
 fn expand(phrase: &str, subst: &HashMap<String, Vec<String>>) -> Result<Vec<String>, String> {
-    let Some(a) = phrase.find('!') else { return Ok(vec![phrase.to_string()]) };
+    let Some(a) = phrase.find('!') else {
+        return Ok(vec![phrase.to_string()]);
+    };
     let Some(b) = phrase[a + 1..].find('!').map(|x| x + a + 1) else {
         return Err(format!("substitution marker in '{phrase}' is not closed"));
     };
     let name = &phrase[a + 1..b];
-    let items = subst.get(name).ok_or_else(|| format!("substitution marker !{name}! is not defined"))?;
+    let items = subst
+        .get(name)
+        .ok_or_else(|| format!("substitution marker !{name}! is not defined"))?;
     let mut out = Vec::new();
     for it in items {
         let s = format!("{}{}{}", &phrase[..a], it, &phrase[b + 1..]);

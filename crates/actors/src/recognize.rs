@@ -63,46 +63,296 @@ pub(crate) struct Info {
 }
 
 const MODIFIERS: &[&str] = &[
-    "FORMER", "EX", "TOP", "SENIOR", "JUNIOR", "NEW", "THEN", "ACTING", "OUTGOING", "INCOMING", "INTERIM",
-    "VETERAN", "MAIN", "CHIEF", "LEADING", "LOCAL", "REGIONAL", "NATIONAL", "FEDERAL", "PROVINCIAL",
-    "POWERFUL", "KEY", "INFLUENTIAL", "PROMINENT", "JAILED", "EXILED", "ARMED", "RADICAL", "MODERATE",
-    "HARDLINE", "HARD-LINE", "SHADOW", "DEPUTY", "VICE", "ASSISTANT", "SPECIAL", "OFFICIAL", "ISLAMIST",
-    "SECULAR", "OWN", "SAME", "LONGTIME", "LONG-TIME", "ELECTED", "DEPOSED", "OUSTED", "EMBATTLED", "UNNAMED",
-    "ANONYMOUS", "HIGH-RANKING", "LOW-RANKING", "RANKING", "SITTING", "RULING", "GOVERNING", "OPPOSITION",
+    "FORMER",
+    "EX",
+    "TOP",
+    "SENIOR",
+    "JUNIOR",
+    "NEW",
+    "THEN",
+    "ACTING",
+    "OUTGOING",
+    "INCOMING",
+    "INTERIM",
+    "VETERAN",
+    "MAIN",
+    "CHIEF",
+    "LEADING",
+    "LOCAL",
+    "REGIONAL",
+    "NATIONAL",
+    "FEDERAL",
+    "PROVINCIAL",
+    "POWERFUL",
+    "KEY",
+    "INFLUENTIAL",
+    "PROMINENT",
+    "JAILED",
+    "EXILED",
+    "ARMED",
+    "RADICAL",
+    "MODERATE",
+    "HARDLINE",
+    "HARD-LINE",
+    "SHADOW",
+    "DEPUTY",
+    "VICE",
+    "ASSISTANT",
+    "SPECIAL",
+    "OFFICIAL",
+    "ISLAMIST",
+    "SECULAR",
+    "OWN",
+    "SAME",
+    "LONGTIME",
+    "LONG-TIME",
+    "ELECTED",
+    "DEPOSED",
+    "OUSTED",
+    "EMBATTLED",
+    "UNNAMED",
+    "ANONYMOUS",
+    "HIGH-RANKING",
+    "LOW-RANKING",
+    "RANKING",
+    "SITTING",
+    "RULING",
+    "GOVERNING",
+    "OPPOSITION",
 ];
 
 /// Without POS tags: endings and words that mark a noun after a role word, so that the role
 /// word is a modifier ("military intervention", "government policy").
-const NOUN_SUFFIXES: &[&str] = &["TION", "TIONS", "SION", "SIONS", "MENT", "MENTS", "ANCE", "ENCE", "ITY", "ISM", "NESS", "SHIP"];
+const NOUN_SUFFIXES: &[&str] = &[
+    "TION", "TIONS", "SION", "SIONS", "MENT", "MENTS", "ANCE", "ENCE", "ITY", "ISM", "NESS", "SHIP",
+];
 const NOUN_WORDS: &[&str] = &[
-    "POWER", "SPENDING", "BUDGET", "POLICY", "POLICIES", "PROGRAMME", "PROGRAM", "BASE", "BASES", "CAMPAIGN",
-    "PLAN", "PLANS", "CONTROL", "SOURCES", "SOURCE", "VEHICLE", "VEHICLES", "AIRCRAFT", "EQUIPMENT", "AID",
-    "DEAL", "DEALS", "TALKS", "OFFICE", "OFFICES", "BUILDING", "HEADQUARTERS", "RULE", "RULES", "LAW", "LAWS",
-    "BILL", "REFORM", "REFORMS", "VISIT", "TRIP", "STATEMENT", "MEETING", "CRACKDOWN", "OFFENSIVE", "SPOKESMAN",
-    "SPOKESWOMAN", "JETS", "TROOPS", "BUDGETS", "DEBT", "BONDS", "STAFF", "PRESSURE", "CHANNEL", "SITE",
-    "WEBSITE", "POSITIONS", "POSTS", "CHECKPOINT", "CHECKPOINTS", "FACILITY", "FACILITIES", "STRIKES", "STRIKE",
+    "POWER",
+    "SPENDING",
+    "BUDGET",
+    "POLICY",
+    "POLICIES",
+    "PROGRAMME",
+    "PROGRAM",
+    "BASE",
+    "BASES",
+    "CAMPAIGN",
+    "PLAN",
+    "PLANS",
+    "CONTROL",
+    "SOURCES",
+    "SOURCE",
+    "VEHICLE",
+    "VEHICLES",
+    "AIRCRAFT",
+    "EQUIPMENT",
+    "AID",
+    "DEAL",
+    "DEALS",
+    "TALKS",
+    "OFFICE",
+    "OFFICES",
+    "BUILDING",
+    "HEADQUARTERS",
+    "RULE",
+    "RULES",
+    "LAW",
+    "LAWS",
+    "BILL",
+    "REFORM",
+    "REFORMS",
+    "VISIT",
+    "TRIP",
+    "STATEMENT",
+    "MEETING",
+    "CRACKDOWN",
+    "OFFENSIVE",
+    "SPOKESMAN",
+    "SPOKESWOMAN",
+    "JETS",
+    "TROOPS",
+    "BUDGETS",
+    "DEBT",
+    "BONDS",
+    "STAFF",
+    "PRESSURE",
+    "CHANNEL",
+    "SITE",
+    "WEBSITE",
+    "POSITIONS",
+    "POSTS",
+    "CHECKPOINT",
+    "CHECKPOINTS",
+    "FACILITY",
+    "FACILITIES",
+    "STRIKES",
+    "STRIKE",
 ];
 
 const PRONOUNS_SG: &[&str] = &["HE", "HIM", "SHE"];
 const PRONOUNS_PL: &[&str] = &["THEY", "THEM"];
 
-const NAME_PARTICLES: &[&str] = &["AL", "EL", "BIN", "IBN", "BEN", "ABU", "DE", "DA", "DOS", "DEL", "VAN", "VON", "DER", "LA", "LE", "DI", "-"];
+const NAME_PARTICLES: &[&str] = &[
+    "AL", "EL", "BIN", "IBN", "BEN", "ABU", "DE", "DA", "DOS", "DEL", "VAN", "VON", "DER", "LA",
+    "LE", "DI", "-",
+];
 
 /// CAMEO role (agent) codes, for splitting a code into its parts.
 pub(crate) const ROLES: &[&str] = &[
-    "GOV", "MIL", "OPP", "REB", "BUS", "MED", "EDU", "JUD", "LEG", "COP", "CVL", "IGO", "NGO", "SPY", "LAB",
-    "REF", "HLH", "ELI", "INS", "SEP", "UAF", "AGR", "CRM", "DEV", "ENV", "HRI", "MOD", "RAD", "PTY", "IMG",
-    "NGM", "MNC", "INT", "SET", "UIS", "PKO",
+    "GOV", "MIL", "OPP", "REB", "BUS", "MED", "EDU", "JUD", "LEG", "COP", "CVL", "IGO", "NGO",
+    "SPY", "LAB", "REF", "HLH", "ELI", "INS", "SEP", "UAF", "AGR", "CRM", "DEV", "ENV", "HRI",
+    "MOD", "RAD", "PTY", "IMG", "NGM", "MNC", "INT", "SET", "UIS", "PKO",
 ];
 
 /// Roles of people that stay in one country (context may supply the country).
-const DOMESTIC: &[&str] = &["REB", "OPP", "INS", "SEP", "COP", "JUD", "LEG", "CVL", "LAB", "EDU", "HLH", "AGR", "CRM", "REF"];
+const DOMESTIC: &[&str] = &[
+    "REB", "OPP", "INS", "SEP", "COP", "JUD", "LEG", "CVL", "LAB", "EDU", "HLH", "AGR", "CRM",
+    "REF",
+];
 
 const HEAD_TITLES: &[&str] = &[
-    "president", "prime minister", "chancellor", "king", "queen", "emir", "premier", "supreme leader",
-    "crown prince", "head of state", "sultan", "leader",
+    "president",
+    "prime minister",
+    "chancellor",
+    "king",
+    "queen",
+    "emir",
+    "premier",
+    "supreme leader",
+    "crown prince",
+    "head of state",
+    "sultan",
+    "leader",
 ];
-const DIPLOMAT_TITLES: &[&str] = &["foreign minister", "secretary of state", "ambassador", "envoy", "diplomat", "top diplomat"];
+const DIPLOMAT_TITLES: &[&str] = &[
+    "foreign minister",
+    "secretary of state",
+    "ambassador",
+    "envoy",
+    "diplomat",
+    "top diplomat",
+];
+
+/// Role titles that name a person (who can be "he" or "she"), not an institution.
+const PERSON_TITLES: &[&str] = &[
+    "minister",
+    "president",
+    "vice president",
+    "prime minister",
+    "deputy prime minister",
+    "king",
+    "queen",
+    "emir",
+    "sultan",
+    "chancellor",
+    "leader",
+    "supreme leader",
+    "official",
+    "envoy",
+    "ambassador",
+    "diplomat",
+    "delegate",
+    "counterpart",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "mayor",
+    "governor",
+    "judge",
+    "prosecutor",
+    "general",
+    "colonel",
+    "admiral",
+    "commander",
+    "ceo",
+    "executive",
+    "soldier",
+    "rebel",
+    "militant",
+    "activist",
+    "guerrilla",
+    "insurgent",
+    "jihadist",
+    "jihadi",
+    "police officer",
+    "policeman",
+    "policewoman",
+    "monarch",
+    "premier",
+    "pm",
+    "fm",
+    "mp",
+    "senator",
+    "lawmaker",
+    "legislator",
+    "parliamentarian",
+    "civilian",
+    "citizen",
+    "resident",
+    "villager",
+    "refugee",
+    "migrant",
+    "student",
+    "teacher",
+    "professor",
+    "academic",
+    "scholar",
+    "doctor",
+    "nurse",
+    "medic",
+    "journalist",
+    "reporter",
+    "correspondent",
+    "editor",
+    "farmer",
+    "peasant",
+    "tycoon",
+    "entrepreneur",
+    "businessman",
+    "businesswoman",
+    "investor",
+    "spy",
+    "gendarme",
+    "magistrate",
+    "elder",
+    "separatist",
+    "dissident",
+    "protester",
+    "demonstrator",
+    "crown prince",
+    "crown princess",
+    "head of state",
+    "head of government",
+    "negotiator",
+    "congressman",
+    "congresswoman",
+    "attorney general",
+    "army chief",
+    "chief of staff",
+    "intelligence chief",
+    "police chief",
+    "union leader",
+    "opposition leader",
+    "rebel leader",
+    "militiaman",
+    "serviceman",
+    "servicewoman",
+    "criminal",
+    "smuggler",
+    "trafficker",
+    "kidnapper",
+    "terrorist",
+    "extremist",
+];
+
+fn person_title(title: &str) -> bool {
+    PERSON_TITLES.contains(&title)
+        || title.ends_with(" minister")
+        || title.ends_with(" secretary")
+        || title.ends_with("man")
+        || title.ends_with("woman")
+        || title.ends_with("person")
+}
 
 pub(crate) fn has_tags(doc: &Doc, s: &model::Sentence) -> bool {
     (s.token_start..s.token_end.min(doc.tokens.len())).any(|i| !doc.tokens[i].upos.is_empty())
@@ -115,7 +365,9 @@ pub(crate) fn sentence_words(dict: &Dict, doc: &Doc, s: &model::Sentence) -> Vec
     let mut prev_end = usize::MAX;
     for t in s.token_start..s.token_end.min(doc.tokens.len()) {
         let tok = &doc.tokens[t];
-        let Some(tt) = text.get(tok.start..tok.end) else { continue };
+        let Some(tt) = text.get(tok.start..tok.end) else {
+            continue;
+        };
         for (a, b) in split_word(tt) {
             let w = &tt[a..b];
             let k = key(w);
@@ -144,7 +396,10 @@ fn case_ok(req: &CaseReq, words: &[Word]) -> bool {
         CaseReq::PerWord(v) => v.iter().zip(words).all(|(&r, w)| match r {
             0 => true,
             1 => w.case.cap || !w.case.alpha,
-            _ => w.case.all_caps || (w.case.cap && w.key.chars().filter(|c| c.is_alphabetic()).count() <= 1),
+            _ => {
+                w.case.all_caps
+                    || (w.case.cap && w.key.chars().filter(|c| c.is_alphabetic()).count() <= 1)
+            }
         }),
     }
 }
@@ -190,7 +445,14 @@ fn find_pieces(dict: &Dict, words: &[Word]) -> Vec<Piece> {
         match pick {
             Some(((len, node), true)) => {
                 let p = dict.actors.at(node as u32).unwrap();
-                pieces.push(Piece { w0: i, w1: i + len, kind: PieceKind::Actor { entry: p.entry, line: p.line } });
+                pieces.push(Piece {
+                    w0: i,
+                    w1: i + len,
+                    kind: PieceKind::Actor {
+                        entry: p.entry,
+                        line: p.line,
+                    },
+                });
                 i += len;
             }
             Some(((len, node), false)) => {
@@ -198,7 +460,11 @@ fn find_pieces(dict: &Dict, words: &[Word]) -> Vec<Piece> {
                 pieces.push(Piece {
                     w0: i,
                     w1: i + len,
-                    kind: PieceKind::Agent { entry: p.entry, line: p.line, plural: p.plural },
+                    kind: PieceKind::Agent {
+                        entry: p.entry,
+                        line: p.line,
+                        plural: p.plural,
+                    },
                 });
                 i += len;
             }
@@ -217,7 +483,9 @@ fn is_modifier(dict: &Dict, w: &Word, tags: bool) -> bool {
         // capitalised unknown words are names, not modifiers (except in titles like "Deputy")
         return MODIFIERS.contains(&w.key.as_str());
     }
-    MODIFIERS.contains(&w.key.as_str()) || dict.former.iter().any(|f| f == &w.key) || (tags && w.upos == "ADJ")
+    MODIFIERS.contains(&w.key.as_str())
+        || dict.former.iter().any(|f| f == &w.key)
+        || (tags && w.upos == "ADJ")
 }
 
 fn is_former(dict: &Dict, w: &Word) -> bool {
@@ -231,7 +499,8 @@ fn looks_like_noun(w: &Word, tags: bool) -> bool {
     if tags {
         return w.upos == "NOUN";
     }
-    NOUN_WORDS.contains(&w.key.as_str()) || (NOUN_SUFFIXES.iter().any(|s| w.key.ends_with(s)) && w.key.len() > 5)
+    NOUN_WORDS.contains(&w.key.as_str())
+        || (NOUN_SUFFIXES.iter().any(|s| w.key.ends_with(s)) && w.key.len() > 5)
 }
 
 fn is_name_word(w: &Word, tags: bool) -> bool {
@@ -271,7 +540,9 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
         }
         let tags = has_tags(doc, s);
         let alpha: Vec<&Word> = words.iter().filter(|w| w.case.alpha).collect();
-        let headline = !tags && alpha.len() >= 4 && alpha.iter().filter(|w| w.case.cap).count() * 10 > alpha.len() * 7;
+        let headline = !tags
+            && alpha.len() >= 4
+            && alpha.iter().filter(|w| w.case.cap).count() * 10 > alpha.len() * 7;
         let pieces = find_pieces(dict, &words);
         let first_new = mentions.len();
         let mut cands: Vec<Cand> = Vec::new();
@@ -285,7 +556,10 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
         }
         // unknown repeated surnames and pronouns, in word order with the candidates
         let mut extra: Vec<(usize, usize, usize)> = Vec::new(); // (w0, w1, antecedent)
-        let covered = |k: usize, cands: &Vec<Cand>| cands.iter().any(|c| c.w0 <= k && k < c.w1) || pieces.iter().any(|p| p.w0 <= k && k < p.w1);
+        let covered = |k: usize, cands: &Vec<Cand>| {
+            cands.iter().any(|c| c.w0 <= k && k < c.w1)
+                || pieces.iter().any(|p| p.w0 <= k && k < p.w1)
+        };
         for k in 0..words.len() {
             if covered(k, &cands) {
                 continue;
@@ -295,8 +569,12 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
                 // a surname seen before as the last word of a name
                 if let Some(a) = (0..mentions.len()).rev().find(|&m| {
                     infos[m].has_name
-                        && mentions[m].name.as_deref().map_or(false, |n| {
-                            n.rsplit(|c: char| c == ' ' || c == '-').next().map(|x| key(x) == w.key).unwrap_or(false)
+                        && infos[m].personal
+                        && mentions[m].name.as_deref().is_some_and(|n| {
+                            n.rsplit([' ', '-'])
+                                .next()
+                                .map(|x| key(x) == w.key)
+                                .unwrap_or(false)
                         })
                 }) {
                     let mut e = k + 1;
@@ -318,23 +596,65 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
                 // previous mentions in this or the previous sentence, before this word
                 let before_in_sentence: Vec<usize> = Vec::new();
                 let _ = before_in_sentence;
-                let cand = (0..mentions.len()).rev().find(|&m| {
-                    let inf = &infos[m];
-                    if inf.sentence + 1 < si {
-                        return false;
-                    }
-                    if sg {
-                        inf.personal && !inf.plural && (female.is_none() || inf.female.is_none() || inf.female == female)
-                    } else {
-                        inf.plural
-                    }
-                });
+                // the previous sentence's compatible mentions, preferring its subject (a
+                // token with deprel nsubj when parsed, else the first one)
+                let prev: Vec<usize> = (0..mentions.len())
+                    .filter(|&m| {
+                        let inf = &infos[m];
+                        inf.sentence + 1 == si
+                            && if sg {
+                                inf.personal
+                                    && !inf.plural
+                                    && (female.is_none()
+                                        || inf.female.is_none()
+                                        || inf.female == female)
+                            } else {
+                                inf.plural
+                            }
+                    })
+                    .collect();
+                let is_subj = |t0: usize, t1: usize| {
+                    (t0..t1).any(|t| {
+                        doc.tokens
+                            .get(t)
+                            .is_some_and(|x| x.deprel.starts_with("nsubj"))
+                    })
+                };
+                let cand = prev
+                    .iter()
+                    .copied()
+                    .find(|&m| is_subj(mentions[m].token_start, mentions[m].token_end))
+                    .or_else(|| prev.first().copied());
                 // mentions of this sentence before the pronoun are not in `mentions` yet: prefer them
-                let local = cands.iter().rposition(|c| c.w1 <= k && {
-                    let personal = c.person.is_some() || c.name.is_some() || (c.agents.iter().any(|a| !a.2) && !c.agents.is_empty());
-                    let plural = c.agents.last().map(|a| a.2).unwrap_or(false);
-                    if sg { personal && !plural } else { plural }
-                });
+                let local_ok: Vec<usize> = (0..cands.len())
+                    .filter(|&ci| {
+                        let c = &cands[ci];
+                        c.w1 <= k && {
+                            let titled = |a: &(u32, u32, bool, bool)| {
+                                person_title(&dict.agent_entries[a.0 as usize].title)
+                            };
+                            let personal = c.person.is_some()
+                                || (c.name.is_some() && c.agents.iter().any(titled))
+                                || c.agents.iter().any(|a| !a.2 && titled(a));
+                            let plural = c.agents.last().map(|a| a.2).unwrap_or(false);
+                            let fem = c
+                                .person
+                                .and_then(|(e, _)| dict.actor_entries[e as usize].female);
+                            if sg {
+                                personal
+                                    && !plural
+                                    && (female.is_none() || fem.is_none() || fem == female)
+                            } else {
+                                plural
+                            }
+                        }
+                    })
+                    .collect();
+                let local = local_ok
+                    .iter()
+                    .copied()
+                    .find(|&ci| is_subj(words[cands[ci].w0].tok, words[cands[ci].w1 - 1].tok + 1))
+                    .or_else(|| local_ok.first().copied());
                 if let Some(l) = local {
                     extra.push((k, k + 1, usize::MAX - l));
                 } else if let Some(a) = cand {
@@ -343,7 +663,9 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
             }
         }
         // emit in word order
-        let mut order: Vec<(usize, Option<usize>, Option<(usize, usize, usize)>)> = Vec::new();
+        // (first word, candidate index, or an extra mention (w0, w1, antecedent))
+        type Slot = (usize, Option<usize>, Option<(usize, usize, usize)>);
+        let mut order: Vec<Slot> = Vec::new();
         for (ci, c) in cands.iter().enumerate() {
             order.push((c.w0, Some(ci), None));
         }
@@ -384,7 +706,9 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
                     country: src.country.clone(),
                     agent: src.agent.clone(),
                     name: src.name.clone(),
-                    entry: if PRONOUNS_SG.contains(&words[w0].key.as_str()) || PRONOUNS_PL.contains(&words[w0].key.as_str()) {
+                    entry: if PRONOUNS_SG.contains(&words[w0].key.as_str())
+                        || PRONOUNS_PL.contains(&words[w0].key.as_str())
+                    {
                         "coref:pronoun".into()
                     } else {
                         "coref:name".into()
@@ -407,8 +731,27 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
 }
 
 /// Builds the chunk starting at piece `i`; returns the candidate and the next piece index.
-fn build_chunk(dict: &Dict, doc: &Doc, words: &[Word], pieces: &[Piece], i: usize, tags: bool, headline: bool) -> (Option<Cand>, usize) {
-    let mut c = Cand { w0: pieces[i].w0, w1: pieces[i].w1, actor: None, person: None, agents: Vec::new(), name: None, place_country: None, person_span: (0, 0), last_agent: false, post_actor: false };
+fn build_chunk(
+    dict: &Dict,
+    doc: &Doc,
+    words: &[Word],
+    pieces: &[Piece],
+    i: usize,
+    tags: bool,
+    headline: bool,
+) -> (Option<Cand>, usize) {
+    let mut c = Cand {
+        w0: pieces[i].w0,
+        w1: pieces[i].w1,
+        actor: None,
+        person: None,
+        agents: Vec::new(),
+        name: None,
+        place_country: None,
+        person_span: (0, 0),
+        last_agent: false,
+        post_actor: false,
+    };
     let hyph_before = |p: &Piece| p.w0 > 0 && words[p.w0 - 1].key == "-" && words[p.w0].glued;
     let hyph_after = |p: &Piece| p.w1 < words.len() && words[p.w1].key == "-" && words[p.w1].glued;
     let former_before = |w0: usize| -> bool {
@@ -441,9 +784,13 @@ fn build_chunk(dict: &Dict, doc: &Doc, words: &[Word], pieces: &[Piece], i: usiz
                     let apposed = c.person.is_none()
                         && c.w1 == p.w0
                         && c.last_agent
-                        && c.actor.map_or(false, |(a, _)| {
-                            let ca = dict.actor_entries[a as usize].code_on(None).map(|x| x.0.get(..3).unwrap_or("").to_string());
-                            let cb = dict.actor_entries[entry as usize].code_on(None).map(|x| x.0.get(..3).unwrap_or("").to_string());
+                        && c.actor.is_some_and(|(a, _)| {
+                            let ca = dict.actor_entries[a as usize]
+                                .code_on(None)
+                                .map(|x| x.0.get(..3).unwrap_or("").to_string());
+                            let cb = dict.actor_entries[entry as usize]
+                                .code_on(None)
+                                .map(|x| x.0.get(..3).unwrap_or("").to_string());
                             ca.is_some() && ca == cb
                         });
                     if apposed {
@@ -458,7 +805,11 @@ fn build_chunk(dict: &Dict, doc: &Doc, words: &[Word], pieces: &[Piece], i: usiz
                 }
                 c.last_agent = false;
             }
-            PieceKind::Agent { entry, line, plural } => {
+            PieceKind::Agent {
+                entry,
+                line,
+                plural,
+            } => {
                 if c.person.is_some() || c.name.is_some() {
                     return false;
                 }
@@ -490,7 +841,8 @@ fn build_chunk(dict: &Dict, doc: &Doc, words: &[Word], pieces: &[Piece], i: usiz
                 break;
             }
             // "former Iraqi prime minister": a leading "former" reaches the first role
-            let former = gap.iter().any(|w| is_former(dict, w)) || (former_lead && c.agents.is_empty());
+            let former =
+                gap.iter().any(|w| is_former(dict, w)) || (former_lead && c.agents.is_empty());
             if !add(&mut c, &p, former) {
                 break;
             }
@@ -540,7 +892,9 @@ fn build_chunk(dict: &Dict, doc: &Doc, words: &[Word], pieces: &[Piece], i: usiz
             }
             if j < pieces.len() && pieces[j].w0 == k {
                 if let PieceKind::Actor { entry, line } = pieces[j].kind {
-                    if dict.actor_entries[entry as usize].kind != NameKind::Person && !hyph_after(&pieces[j]) {
+                    if dict.actor_entries[entry as usize].kind != NameKind::Person
+                        && !hyph_after(&pieces[j])
+                    {
                         c.actor = Some((entry, line));
                         c.w1 = pieces[j].w1;
                         c.post_actor = true;
@@ -550,7 +904,12 @@ fn build_chunk(dict: &Dict, doc: &Doc, words: &[Word], pieces: &[Piece], i: usiz
             } else if k < words.len() && jk == "IN" {
                 // a place the gazetteer knows
                 if let Some(pm) = doc.places.iter().find(|pm| pm.start == words[k].start) {
-                    if let Some(cc) = pm.place.country.as_ref().and_then(|iso| dict.iso.get(&iso.to_uppercase())) {
+                    if let Some(cc) = pm
+                        .place
+                        .country
+                        .as_ref()
+                        .and_then(|iso| dict.iso.get(&iso.to_uppercase()))
+                    {
                         let mut e = k;
                         while e < words.len() && words[e].end <= pm.end {
                             e += 1;
@@ -612,10 +971,21 @@ fn is_definite(words: &[Word], w0: usize) -> bool {
     false
 }
 
-fn make_mention(dict: &Dict, opts: &Options, doc: &Doc, words: &[Word], c: &Cand, day: Option<i64>, si: usize) -> Option<(ActorMention, Info)> {
+fn make_mention(
+    dict: &Dict,
+    opts: &Options,
+    doc: &Doc,
+    words: &[Word],
+    c: &Cand,
+    day: Option<i64>,
+    si: usize,
+) -> Option<(ActorMention, Info)> {
     let mut entries: Vec<String> = Vec::new();
     let mut base: Option<String> = None;
-    let mut info = Info { sentence: si, ..Default::default() };
+    let mut info = Info {
+        sentence: si,
+        ..Default::default()
+    };
     let mut name: Option<String> = None;
     let mut person_has_role = false;
     if let Some((e, line)) = c.actor {
@@ -654,7 +1024,8 @@ fn make_mention(dict: &Dict, opts: &Options, doc: &Doc, words: &[Word], c: &Cand
         name = Some(if ent.name.chars().any(|ch| ch.is_lowercase()) {
             ent.name.clone()
         } else {
-            doc.span_text(words[pw0].start, words[pw1 - 1].end).to_string()
+            doc.span_text(words[pw0].start, words[pw1 - 1].end)
+                .to_string()
         });
     }
     if base.is_none() {
@@ -673,7 +1044,11 @@ fn make_mention(dict: &Dict, opts: &Options, doc: &Doc, words: &[Word], c: &Cand
     for &(e, line, plural, former) in &c.agents {
         let ag = &dict.agent_entries[e as usize];
         entries.push(format!("{}:{}", ag.file, line));
-        let acode = if former && !dict.former.is_empty() { "ELI" } else { ag.code.as_str() };
+        let acode = if former && !dict.former.is_empty() {
+            "ELI"
+        } else {
+            ag.code.as_str()
+        };
         if first_agent.is_none() {
             first_agent = Some(acode.chars().take(3).collect());
         }
@@ -686,25 +1061,33 @@ fn make_mention(dict: &Dict, opts: &Options, doc: &Doc, words: &[Word], c: &Cand
         }
         info.agent_codes.push((acode.to_string(), ag.prefix));
     }
-    if !c.agents.is_empty() {
-        info.personal = !info.plural;
+    let titled = c
+        .agents
+        .iter()
+        .any(|a| person_title(&dict.agent_entries[a.0 as usize].title));
+    if !c.agents.is_empty() && info.person.is_none() {
+        info.personal = !info.plural && titled;
     }
     if let Some((a, b)) = c.name {
         name = Some(doc.span_text(words[a].start, words[b - 1].end).to_string());
         info.has_name = true;
-        info.personal = true;
+        // "Interior Minister Kwame Mensah" is a person, "Russian firm Stroytransgaz" is not
+        info.personal = titled;
     }
     if code.is_empty() || code == opts.unknown_country {
         return None;
     }
-    let unknown_prefix = !opts.unknown_country.is_empty() && code.starts_with(opts.unknown_country.as_str());
+    let unknown_prefix =
+        !opts.unknown_country.is_empty() && code.starts_with(opts.unknown_country.as_str());
     let country = if had_actor && code.len() >= 3 && !unknown_prefix {
         Some(code.chars().take(3).collect::<String>())
     } else {
         None
     };
     let agent = first_agent.or_else(|| {
-        (code.len() >= 6).then(|| code[3..6].to_string()).filter(|r| ROLES.contains(&r.as_str()))
+        (code.len() >= 6)
+            .then(|| code[3..6].to_string())
+            .filter(|r| ROLES.contains(&r.as_str()))
     });
     info.agent_only = !had_actor;
     info.definite = is_definite(words, c.w0);
@@ -746,16 +1129,31 @@ fn resolve_description(mentions: &mut [ActorMention], infos: &mut [Info], k: usi
     let m = mentions[k].clone();
     let found = if let Some(p) = inf.person {
         (0..k).find(|&a| infos[a].person == Some(p))
-    } else if !inf.has_name && !inf.title.is_empty() && (inf.definite || m.country.is_some()) && !inf.plural {
+    } else if !inf.has_name
+        && !inf.title.is_empty()
+        && (inf.definite || m.country.is_some())
+        && !inf.plural
+    {
         (0..k).rev().find(|&a| {
             let ai = &infos[a];
             ai.has_name
                 && (m.country.is_none() || mentions[a].country == m.country)
                 && titles_compatible(&inf.title, &ai.title)
         })
-    } else if !inf.has_name && inf.definite && m.country.is_none() && m.agent.is_some() {
-        // "the company", "the presidency": the last mention with that role and a country
-        let a = (0..k).rev().find(|&a| mentions[a].agent == m.agent && mentions[a].country.is_some());
+    } else if !inf.has_name
+        && inf.definite
+        && !inf.plural
+        && m.country.is_none()
+        && m.agent.is_some()
+    {
+        // "the company", "the same firm": the last mention with that role and a country, in
+        // this or the three sentences before
+        let a = (0..k)
+            .rev()
+            .take_while(|&a| infos[a].sentence + 3 >= inf.sentence)
+            .find(|&a| {
+                mentions[a].agent == m.agent && mentions[a].country.is_some() && !infos[a].plural
+            });
         if let Some(a) = a {
             let root = infos[a].root;
             let src = mentions[root].clone();
@@ -780,7 +1178,9 @@ fn resolve_description(mentions: &mut [ActorMention], infos: &mut [Info], k: usi
         if mentions[k].name.is_none() {
             mentions[k].name = src.name.clone();
         }
-        if mentions[k].country.is_none() || inf.person.is_none() && src.code.starts_with(&mentions[k].code) {
+        if mentions[k].country.is_none()
+            || inf.person.is_none() && src.code.starts_with(&mentions[k].code)
+        {
             mentions[k].code = src.code.clone();
             mentions[k].country = src.country.clone();
             mentions[k].agent = src.agent.clone();
@@ -797,7 +1197,13 @@ fn resolve_description(mentions: &mut [ActorMention], infos: &mut [Info], k: usi
 
 /// Gives agent-only mentions ("rebels", "the president") a country from context: the only
 /// country named in the sentence, or for domestic roles the document's dominant country.
-fn infer_countries(dict: &Dict, opts: &Options, doc: &Doc, mentions: &mut [ActorMention], infos: &mut [Info]) {
+fn infer_countries(
+    dict: &Dict,
+    opts: &Options,
+    doc: &Doc,
+    mentions: &mut [ActorMention],
+    infos: &mut [Info],
+) {
     let is_country = |c: &str| dict.iso.values().any(|v| v == c);
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for (m, inf) in mentions.iter().zip(infos.iter()) {
@@ -808,7 +1214,12 @@ fn infer_countries(dict: &Dict, opts: &Options, doc: &Doc, mentions: &mut [Actor
         }
     }
     for p in &doc.places {
-        if let Some(c) = p.place.country.as_ref().and_then(|iso| dict.iso.get(&iso.to_uppercase())) {
+        if let Some(c) = p
+            .place
+            .country
+            .as_ref()
+            .and_then(|iso| dict.iso.get(&iso.to_uppercase()))
+        {
             *counts.entry(c.clone()).or_default() += 1;
         }
     }
@@ -820,7 +1231,8 @@ fn infer_countries(dict: &Dict, opts: &Options, doc: &Doc, mentions: &mut [Actor
         _ => None,
     };
     for k in 0..mentions.len() {
-        if !infos[k].agent_only || mentions[k].antecedent.is_some() || mentions[k].country.is_some() {
+        if !infos[k].agent_only || mentions[k].antecedent.is_some() || mentions[k].country.is_some()
+        {
             continue;
         }
         let si = infos[k].sentence;
@@ -845,7 +1257,11 @@ fn infer_countries(dict: &Dict, opts: &Options, doc: &Doc, mentions: &mut [Actor
         } else {
             continue;
         };
-        let rest = mentions[k].code.strip_prefix(opts.unknown_country.as_str()).unwrap_or(&mentions[k].code).to_string();
+        let rest = mentions[k]
+            .code
+            .strip_prefix(opts.unknown_country.as_str())
+            .unwrap_or(&mentions[k].code)
+            .to_string();
         mentions[k].code = format!("{country}{rest}");
         mentions[k].country = Some(country);
         mentions[k].entry = format!("{}+{}", mentions[k].entry, rule);
@@ -858,14 +1274,27 @@ fn conj_between(words: &[Word], a: usize, b: usize) -> bool {
     }
     let gap = &words[a..b];
     !gap.is_empty()
-        && gap.iter().all(|w| matches!(w.key.as_str(), "AND" | "OR" | "," | "THE" | "NOR" | "BOTH" | "EITHER"))
-        && gap.iter().any(|w| matches!(w.key.as_str(), "AND" | "OR" | "," | "NOR"))
+        && gap.iter().all(|w| {
+            matches!(
+                w.key.as_str(),
+                "AND" | "OR" | "," | "THE" | "NOR" | "BOTH" | "EITHER"
+            )
+        })
+        && gap
+            .iter()
+            .any(|w| matches!(w.key.as_str(), "AND" | "OR" | "," | "NOR"))
 }
 
 /// Shares actor and agent parts across coordinated mentions of one sentence, as PETRARCH
 /// does: "Danish media and government" (government -> DNKGOV), "lawmakers and officials in
 /// Arnor" (lawmakers -> ARNLEG), "officials in Arnor and Gondor" (Gondor -> GONGOV).
-fn distribute_conjuncts(opts: &Options, words: &[Word], mentions: &mut [ActorMention], infos: &mut [Info], first: usize) {
+fn distribute_conjuncts(
+    opts: &Options,
+    words: &[Word],
+    mentions: &mut [ActorMention],
+    infos: &mut [Info],
+    first: usize,
+) {
     let n = mentions.len();
     let recode = |m: &mut ActorMention, inf: &mut Info, base: &str, agents: &[(String, bool)]| {
         let mut code = base.to_string();
@@ -899,7 +1328,11 @@ fn distribute_conjuncts(opts: &Options, words: &[Word], mentions: &mut [ActorMen
                 // "Danish media and government"
                 let (m, i) = (&mut mentions[l], &mut infos[l]);
                 recode(m, i, &kb, &la);
-            } else if !lb.is_empty() && la.is_empty() && infos[k].post_actor && infos[l].person.is_none() {
+            } else if !lb.is_empty()
+                && la.is_empty()
+                && infos[k].post_actor
+                && infos[l].person.is_none()
+            {
                 // "officials in Arnor and Gondor"
                 let (m, i) = (&mut mentions[l], &mut infos[l]);
                 recode(m, i, &lb, &ka);
@@ -917,7 +1350,9 @@ fn distribute_conjuncts(opts: &Options, words: &[Word], mentions: &mut [ActorMen
         let mut l = k;
         while l > first {
             l -= 1;
-            if infos[l].sentence != infos[k].sentence || !conj_between(words, infos[l].words.1, infos[l + 1].words.0) {
+            if infos[l].sentence != infos[k].sentence
+                || !conj_between(words, infos[l].words.1, infos[l + 1].words.0)
+            {
                 break;
             }
             if !infos[l].base.is_empty() || infos[l].agent_codes.is_empty() || infos[l].has_name {

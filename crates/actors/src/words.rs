@@ -34,14 +34,20 @@ impl Case {
                 }
             }
         }
-        Case { cap: first.unwrap_or(false), all_caps: letters >= 2 && upper == letters, alpha: letters > 0 }
+        Case {
+            cap: first.unwrap_or(false),
+            all_caps: letters >= 2 && upper == letters,
+            alpha: letters > 0,
+        }
     }
 }
 
 /// The matching key of a word: upper case, dots removed ("U.S." -> "US"), curly apostrophes
 /// straightened. A word made only of dots keeps one dot.
 pub fn key(s: &str) -> String {
-    if s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'\'') {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'\'')
+    {
         return s.to_ascii_uppercase();
     }
     let mut k = String::with_capacity(s.len());
@@ -86,7 +92,12 @@ pub fn split_word(s: &str) -> Vec<(usize, usize)> {
     } else if s.len() > 1 && s.chars().last().map(is_apos).unwrap_or(false) {
         let c = s.chars().last().unwrap();
         let p = s.len() - c.len_utf8();
-        if s[..p].chars().last().map(|c| c.is_alphabetic()).unwrap_or(false) {
+        if s[..p]
+            .chars()
+            .last()
+            .map(|c| c.is_alphabetic())
+            .unwrap_or(false)
+        {
             poss = Some((p, s.len()));
             end = p;
         }
@@ -173,12 +184,20 @@ pub fn simple_tokenize(doc: &mut Doc) {
     let mut sent_start = 0usize;
     let n = toks.len();
     for (k, &(s, e)) in toks.iter().enumerate() {
-        doc.tokens.push(Token { start: s, end: e, head: -1, ..Default::default() });
+        doc.tokens.push(Token {
+            start: s,
+            end: e,
+            head: -1,
+            ..Default::default()
+        });
         let t = &text[s..e];
         let end_sent = matches!(t, "." | "!" | "?")
             && (k + 1 == n || {
                 let nt = &text[toks[k + 1].0..toks[k + 1].1];
-                nt.chars().next().map(|c| c.is_uppercase() || c == '"' || c == '\u{201c}').unwrap_or(false)
+                nt.chars()
+                    .next()
+                    .map(|c| c.is_uppercase() || c == '"' || c == '\u{201c}')
+                    .unwrap_or(false)
             });
         let para_break = k + 1 < n && text[e..toks[k + 1].0].contains("\n\n");
         if end_sent || k + 1 == n || para_break {
@@ -195,7 +214,9 @@ pub fn simple_tokenize(doc: &mut Doc) {
 
 fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<(usize, usize)>) {
     const OPEN: &[char] = &['"', '(', '[', '{', '\u{201c}', '\u{2018}', '*', '\''];
-    const CLOSE: &[char] = &['"', ')', ']', '}', '\u{201d}', ',', ';', ':', '!', '?', '*', '\u{2019}'];
+    const CLOSE: &[char] = &[
+        '"', ')', ']', '}', '\u{201d}', ',', ';', ':', '!', '?', '*', '\u{2019}',
+    ];
     let mut tail: Vec<(usize, usize)> = Vec::new();
     // leading punctuation
     while s < e {
@@ -214,7 +235,11 @@ fn split_chunk(text: &str, mut s: usize, mut e: usize, out: &mut Vec<(usize, usi
         }
         let c = text[s..e].chars().last().unwrap();
         let cl = c.len_utf8();
-        if CLOSE.contains(&c) && !(is_apos(c) && e - cl > s && text[s..e - cl].ends_with(|x: char| x.is_alphabetic() && x != 's')) {
+        if CLOSE.contains(&c)
+            && !(is_apos(c)
+                && e - cl > s
+                && text[s..e - cl].ends_with(|x: char| x.is_alphabetic() && x != 's'))
+        {
             // keep "Jones’" style possessives attached; split other closers
             tail.push((e - cl, e));
             e -= cl;
@@ -257,8 +282,14 @@ mod tests {
     #[test]
     fn keys() {
         assert_eq!(phrase_keys("U.S._PRESIDENT"), vec!["US", "PRESIDENT"]);
-        assert_eq!(phrase_keys("Bashar al-Assad"), vec!["BASHAR", "AL", "-", "ASSAD"]);
-        assert_eq!(phrase_keys("PEOPLE'S_COMMITTEE"), vec!["PEOPLE", "'S", "COMMITTEE"]);
+        assert_eq!(
+            phrase_keys("Bashar al-Assad"),
+            vec!["BASHAR", "AL", "-", "ASSAD"]
+        );
+        assert_eq!(
+            phrase_keys("PEOPLE'S_COMMITTEE"),
+            vec!["PEOPLE", "'S", "COMMITTEE"]
+        );
         assert_eq!(phrase_keys("Russia’s"), vec!["RUSSIA", "'S"]);
     }
 
@@ -272,7 +303,10 @@ mod tests {
         let t: Vec<&str> = (0..d.tokens.len()).map(|i| d.token_text(i)).collect();
         assert_eq!(
             t,
-            vec!["Russia", "'s", "U.S.", "envoy", "met", "Mr.", "Smith", "(", "briefly", ")", ".", "He", "left", "."]
+            vec![
+                "Russia", "'s", "U.S.", "envoy", "met", "Mr.", "Smith", "(", "briefly", ")", ".",
+                "He", "left", "."
+            ]
         );
         assert_eq!(d.sentences.len(), 2);
     }

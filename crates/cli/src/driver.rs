@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use ingest::{InputFormat, ReadError};
+use ingest::{Deduper, InputFormat, ReadItem};
 use model::{Article, Doc};
 use pipeline::Pipeline;
 use rayon::prelude::*;
@@ -41,6 +41,13 @@ pub struct InputArgs {
     /// Print no summary on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Name every skipped record (non-HTML WARC payloads, …) on stderr.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+    /// Code every article, even exact or near duplicates of an earlier one (by default a
+    /// duplicate group is coded once, its size recorded as NumArticles / NumSources).
+    #[arg(long)]
+    pub no_dedup: bool,
 }
 
 /// `dateline code`.
@@ -66,10 +73,15 @@ struct Summary {
     articles: usize,
     events: usize,
     skipped: usize,
+    duplicates: usize,
     failed: usize,
 }
 
 const BATCH: usize = 64;
+/// Articles held back to catch near duplicates that arrive close together.
+const DEDUP_WINDOW: usize = 256;
+/// Duplicate groups remembered (bounded memory on endless input).
+const DEDUP_MEMORY: usize = 100_000;
 
 /// Reads every input, runs the pipeline on batches in parallel and hands the documents, in
 /// input order, to `emit`. Articles for which `skip` returns true are counted as skipped and
@@ -81,6 +93,12 @@ pub fn run_docs(
     mut emit: impl FnMut(&Doc) -> io::Result<()>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
+    // Stages and readers recover from internal panics (the article gets a diagnostic); say so
+    // in one line rather than with a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("dateline: warning: internal error{at} (recovered; please report it)");
+    }));
     let format = match &input.input_format {
         None => None,
         Some(f) => Some(InputFormat::parse(f).with_context(|| format!("unknown --input-format '{f}' (expected md, txt, html, jsonl or warc)"))?),
@@ -105,22 +123,41 @@ pub fn run_docs(
             }
         }
     };
-    let mut on_record = |r: Result<Article, ReadError>, batch: &mut Vec<Article>, summary: &mut Summary| match r {
-        Ok(a) if skip(&a) => summary.skipped += 1,
-        Ok(a) => {
-            batch.push(a);
-            if batch.len() >= BATCH {
-                flush(batch, summary);
+    // Deduplication holds a window of articles to group copies that arrive close together;
+    // what it releases is in input order, so output stays deterministic.
+    let mut dedup = (!input.no_dedup).then(|| Deduper::new(DEDUP_WINDOW, DEDUP_MEMORY));
+    let mut accept = |a: Article, batch: &mut Vec<Article>, summary: &mut Summary| {
+        batch.push(a);
+        if batch.len() >= BATCH {
+            flush(batch, summary);
+        }
+    };
+    let mut on_item = |item: ReadItem, batch: &mut Vec<Article>, summary: &mut Summary| match item {
+        ReadItem::Article(a) if skip(&a) => summary.skipped += 1,
+        ReadItem::Article(a) => match dedup.as_mut() {
+            Some(d) => d.push(a).into_iter().for_each(|a| accept(a, batch, summary)),
+            None => accept(a, batch, summary),
+        },
+        ReadItem::Skipped(e) => {
+            summary.skipped += 1;
+            if input.verbose {
+                eprintln!("dateline: skipped: {e}");
             }
         }
-        Err(e) => {
+        ReadItem::Failed(e) => {
             summary.failed += 1;
             eprintln!("dateline: error: {e}");
         }
     };
     let paths: Vec<PathBuf> = if input.paths.is_empty() { vec![PathBuf::from("-")] } else { input.paths.clone() };
     for p in &paths {
-        ingest::read_path(p, format, &mut |r| on_record(r, &mut batch, &mut summary));
+        ingest::read_path_all(p, format, &mut |item| on_item(item, &mut batch, &mut summary));
+    }
+    if let Some(d) = dedup.as_mut() {
+        for a in d.finish() {
+            accept(a, &mut batch, &mut summary);
+        }
+        summary.duplicates = d.duplicates();
     }
     flush(&mut batch, &mut summary);
     if let Some(e) = io_error {
@@ -129,14 +166,19 @@ pub fn run_docs(
         }
     }
     if !input.quiet {
+        let parts: Vec<String> =
+            pipeline.load_times().iter().map(|(n, d)| format!("{n} {:.0}", d.as_secs_f64() * 1000.0)).collect();
         eprintln!(
-            "dateline: {} articles, {} events, {} skipped, {} failed ({:.0} ms load, {:.2} s total)",
+            "dateline: {} articles, {} events, {} duplicates, {} skipped, {} failed ({:.0} ms load [{} ms], {:.2} s total, resources {})",
             summary.articles,
             summary.events,
+            summary.duplicates,
             summary.skipped,
             summary.failed,
             loaded.as_secs_f64() * 1000.0,
-            started.elapsed().as_secs_f64()
+            parts.join(", "),
+            started.elapsed().as_secs_f64(),
+            pipeline.fingerprint()
         );
     }
     Ok(if summary.failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })

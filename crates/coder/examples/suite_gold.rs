@@ -7,8 +7,15 @@ fn main() {
         eprintln!("usage: suite_gold SUITE.jsonl INI [-v] [ID]");
         return;
     }
+    let t0 = std::time::Instant::now();
     let cfg = match coder::load_petrarch_config(std::path::Path::new(&a[2])) {
-        Ok(c) => c,
+        Ok(c) => {
+            eprintln!("loaded in {:.0} ms, {} warnings", t0.elapsed().as_secs_f64() * 1e3, c.warnings.len());
+            for w in &c.warnings {
+                eprintln!("warning: {w}");
+            }
+            c
+        }
         Err(e) => {
             eprintln!("{e}");
             return;

@@ -52,14 +52,15 @@ const NEGATIONS: &[&str] = &["NOT", "N'T", "NEVER", "NO"];
 const BE: &[&str] = &["IS", "ARE", "WAS", "WERE", "BE", "BEEN", "BEING", "GET", "GOT", "GETS", "'S"];
 
 impl<'a> Ctx<'a> {
-    fn new(doc: &'a Doc, si: usize) -> Ctx<'a> {
+    fn new(doc: &'a Doc, si: usize, sorted: bool) -> Ctx<'a> {
         let s = doc.sentences[si];
         let t0 = s.token_start.min(doc.tokens.len());
         let t1 = s.token_end.min(doc.tokens.len()).max(t0);
         let n = t1 - t0;
         let toks = &doc.tokens[t0..t1];
-        let up: Vec<String> = (t0..t1).map(|i| doc.token_text(i).to_uppercase()).collect();
-        let lem: Vec<String> = toks.iter().map(|t| t.lemma.to_uppercase()).collect();
+        let upper = |s: &str| if s.is_ascii() { s.to_ascii_uppercase() } else { s.to_uppercase() };
+        let up: Vec<String> = (t0..t1).map(|i| upper(doc.token_text(i))).collect();
+        let lem: Vec<String> = toks.iter().map(|t| upper(&t.lemma)).collect();
         let head: Vec<i32> = toks
             .iter()
             .map(|t| {
@@ -83,10 +84,12 @@ impl<'a> Ctx<'a> {
             }
         }
         // outermost mentions inside the sentence
-        let mut ms: Vec<usize> = doc
-            .actors
+        let from = if sorted { doc.actors.partition_point(|a| a.token_start < t0) } else { 0 };
+        let mut ms: Vec<usize> = doc.actors[from..]
             .iter()
             .enumerate()
+            .take_while(|(_, a)| !sorted || a.token_start < t1)
+            .map(|(k, a)| (k + from, a))
             .filter(|(_, a)| a.token_start >= t0 && a.token_end <= t1 && a.token_end > a.token_start)
             .map(|(k, _)| k)
             .collect();
@@ -264,7 +267,17 @@ impl<'a> Ctx<'a> {
                 }
                 self.subject(h, depth + 1)
             }
-            "conj" => self.subject(h, depth + 1),
+            "conj" => {
+                // a verb conjoined to a noun is a misattachment: use the clause's verb
+                let mut g = h;
+                for _ in 0..6 {
+                    if self.is_verb(g) || self.headof(g).is_none() {
+                        break;
+                    }
+                    g = self.headof(g).unwrap_or(g);
+                }
+                self.subject(g, depth + 1)
+            }
             // participial adjuncts share the subject; "after leaving X" does not code
             "advcl" if self.kids_with(v, &["mark"]).is_empty() => self.subject(h, depth + 1),
             "acl" | "relcl" => self.nominal_actors(h),
@@ -449,10 +462,14 @@ pub(crate) struct Engine<'d> {
     pub discards: Option<&'d Discards>,
     #[allow(dead_code)]
     pub issues: Option<&'d Issues>,
+    /// `doc.actors` is ordered by `token_start` (lets sentences find theirs by bisection).
+    pub actors_sorted: bool,
 }
 
 struct Found<'d> {
     cand: usize,
+    pre: Vec<usize>,
+    post: Vec<usize>,
     code: CodePair,
     rule: String,
     m: Match,
@@ -475,7 +492,7 @@ impl<'d> Engine<'d> {
                         if p.noun && !ctx.is_noun(i) {
                             continue;
                         }
-                        if !p.noun && !ctx.is_verb(i) {
+                        if !p.noun && !ctx.is_verb(i) && !self.verb_like(ctx, i) {
                             continue;
                         }
                     } else if !p.noun && i > 0 && ["THE", "A", "AN", "ITS", "THEIR", "HIS", "HER", "'S", "OUR"].contains(&ctx.up[i - 1].as_str()) {
@@ -512,6 +529,20 @@ impl<'d> Engine<'d> {
             }
         }
         out
+    }
+
+    /// A verb the tagger missed: a participle tagged as adjective ("broken down"), or a
+    /// word right after an actor that is not a determiner's noun ("Ethiopia departs from").
+    fn verb_like(&self, ctx: &Ctx, i: usize) -> bool {
+        let t = ctx.tok(i);
+        let w = ctx.up[i].as_str();
+        if t.upos == "ADJ" && (w.ends_with("ED") || w.ends_with("EN")) {
+            return true;
+        }
+        if t.upos == "NOUN" && i >= 2 && ctx.up[i - 1] == "TO" && ["DUE", "PLANS", "PLANNED", "GOING", "SET", "EXPECTED", "SCHEDULED", "WANTS", "AGREED", "DECIDED", "VOWED", "THREATENED", "READY", "PLEDGED", "PROMISED"].contains(&ctx.up[i - 2].as_str()) {
+            return true;
+        }
+        t.upos == "NOUN" && i > 0 && ctx.ment[i - 1].is_some() && ctx.ment[i].is_none() && i + 1 < ctx.n && (PREPS.contains(&ctx.up[i + 1].as_str()) || ["A", "AN", "THE"].contains(&ctx.up[i + 1].as_str()))
     }
 
     /// The pre- and post-windows of a predicate (sentence-local token indices).
@@ -573,7 +604,21 @@ impl<'d> Engine<'d> {
 
     /// Codes one sentence.
     pub fn code_sentence(&self, doc: &Doc, si: usize, tr: &mut Trace) -> Vec<Event> {
-        let ctx = Ctx::new(doc, si);
+        // no actor, no event: skip the work (unless explaining)
+        if !tr.on() {
+            let s = doc.sentences[si];
+            let from = if self.actors_sorted { doc.actors.partition_point(|a| a.token_start < s.token_start) } else { 0 };
+            let n_actors = doc.actors[from..]
+                .iter()
+                .take_while(|a| !self.actors_sorted || a.token_start < s.token_end)
+                .filter(|a| a.token_start >= s.token_start && a.token_end <= s.token_end && a.token_end > a.token_start)
+                .take(2)
+                .count();
+            if n_actors == 0 || (self.dict.require_dyad && n_actors < 2) {
+                return Vec::new();
+            }
+        }
+        let ctx = Ctx::new(doc, si, self.actors_sorted);
         if ctx.n == 0 {
             return Vec::new();
         }
@@ -609,7 +654,7 @@ impl<'d> Engine<'d> {
                     (code, block.id.clone(), Match::default(), None)
                 }
             };
-            found.push(Found { cand: ci, code, rule, m, block, pattern });
+            found.push(Found { cand: ci, pre, post, code, rule, m, block, pattern });
         }
         let acts: Vec<(Vec<usize>, Vec<usize>, bool)> = found.iter().map(|f| self.actors(&ctx, &cands[f.cand], f, &found, &cands)).collect();
         // a predicate yields an event when it has a code and enough actors
@@ -625,7 +670,7 @@ impl<'d> Engine<'d> {
                 continue;
             }
             let bi = cands[found[b].cand].i;
-            let post_b = if ctx.parsed { self.windows(&ctx, &cands[found[b].cand]).1 } else { Vec::new() };
+            let post_b = &found[b].post;
             let report = self.dict.report_embedded && found[b].block.report;
             for a in 0..found.len() {
                 let ta = cands[found[a].cand].i;
@@ -643,7 +688,7 @@ impl<'d> Engine<'d> {
                     let gov = (r == "xcomp" && head_is_b)
                         || (r == "acl" && ctx.is_to_clause(ta))
                         || (r == "advcl" && ctx.is_to_clause(ta) && head_is_b)
-                        || (r == "ccomp" && head_is_b && !report)
+                        || (r == "ccomp" && head_is_b && !report && ta > bi)
                         || (matches!(r, "obj" | "dobj") && head_is_b);
                     if gov {
                         suppressed[a] = true;
@@ -693,7 +738,7 @@ impl<'d> Engine<'d> {
                     continue;
                 }
                 // consultations need a partner even when single-actor events are allowed
-                let consult = f.code.fwd.as_deref().is_some_and(|c| c.starts_with("04"));
+                let consult = f.code.fwd.as_deref().is_some_and(|c| c.starts_with("04") || c.starts_with("01") || c.starts_with("02"));
                 if (self.dict.require_dyad || consult) && (s.is_none() || t.is_none()) {
                     tr!(tr, "    source or target missing: no event (dyad required)");
                     continue;
@@ -752,13 +797,13 @@ impl<'d> Engine<'d> {
     fn actors(&self, ctx: &Ctx, c: &Cand, f: &Found, found: &[Found], cands: &[Cand]) -> (Vec<usize>, Vec<usize>, bool) {
         let _ = (found, cands);
         let m = &f.m;
-        let (pre, post) = self.windows(ctx, c);
+        let (pre, post) = (&f.pre, &f.post);
         let mut sources: Vec<usize> = m.source.map(|k| vec![k]).unwrap_or_default();
         let mut targets: Vec<usize> = m.target.map(|k| vec![k]).unwrap_or_default();
         let v = c.i;
         let in_pred = |k: usize| {
             let (s, e) = ctx.mention_range(k);
-            s <= c.i && c.i < e
+            (s <= c.i && c.i < e) || m.consumed.iter().any(|&t| ctx.ment[t] == Some(k))
         };
         if ctx.parsed {
             if c.pred.noun {
@@ -780,6 +825,23 @@ impl<'d> Engine<'d> {
                         if matches!(ctx.base_rel(v), "obj" | "dobj" | "nsubj" | "xcomp") && ctx.is_verb(h) {
                             sources = ctx.subject(h, 0);
                         }
+                    }
+                }
+                if sources.is_empty() {
+                    // the parse did not attach it: "sanctions by X (against Y)", "X's/X sanctions"
+                    let lin: Vec<usize> = (c.end..ctx.n).filter(|&k| !(ctx.is_punct(k) && ctx.up[k] != "," && ctx.up[k] != ";")).take(8).collect();
+                    if let Some(p) = lin.iter().take(2).position(|&k| ctx.up[k] == "BY") {
+                        if let Some(k) = lin[p + 1..].iter().take(3).find_map(|&t| ctx.ment[t]) {
+                            sources = ctx.with_conjuncts(k, ctx.mention_head(k));
+                            let after = ctx.mention_range(k).1;
+                            if targets.is_empty() {
+                                if let Some(t) = (after..(after + 8).min(ctx.n)).take_while(|&t| ctx.up[t] != ";").find_map(|t| ctx.ment[t].filter(|x| !sources.contains(x))) {
+                                    targets = vec![t];
+                                }
+                            }
+                        }
+                    } else if let Some(k) = (c.start.saturating_sub(2)..c.start).rev().find_map(|t| ctx.ment[t]) {
+                        sources = vec![k];
                     }
                 }
                 if targets.is_empty() {
@@ -824,7 +886,7 @@ impl<'d> Engine<'d> {
                 }
                 if targets.is_empty() {
                     for o in ctx.kids_with(v, &["obj", "dobj", "iobj"]) {
-                        let a: Vec<usize> = ctx.nominal_actors(o).into_iter().filter(|x| !sources.contains(x)).collect();
+                        let a: Vec<usize> = ctx.nominal_actors(o).into_iter().filter(|x| !sources.contains(x) && !in_pred(*x)).collect();
                         if !a.is_empty() {
                             targets = a;
                             break;
@@ -842,7 +904,7 @@ impl<'d> Engine<'d> {
                         if (passive && case == "BY") || (!TARGET_PREPS.contains(&case) && !case.is_empty()) || ctx.rel[k].contains("tmod") {
                             continue;
                         }
-                        let a: Vec<usize> = ctx.nominal_actors(k).into_iter().filter(|x| !sources.contains(x)).collect();
+                        let a: Vec<usize> = ctx.nominal_actors(k).into_iter().filter(|x| !sources.contains(x) && !in_pred(*x)).collect();
                         if !a.is_empty() {
                             targets = a;
                             break;
@@ -851,7 +913,8 @@ impl<'d> Engine<'d> {
                 }
                 if targets.is_empty() {
                     for k in ctx.kids_with(v, &["ccomp", "xcomp", "advcl"]) {
-                        if ctx.base_rel(k) == "advcl" && !ctx.is_to_clause(k) {
+                        // "X, officials said": a complement before the verb is not its target
+                        if (ctx.base_rel(k) == "advcl" && !ctx.is_to_clause(k)) || k < v {
                             continue;
                         }
                         let mut a = ctx.subject(k, 1);
@@ -878,8 +941,20 @@ impl<'d> Engine<'d> {
                 }
             }
             if sources.is_empty() && !c.pred.noun && !ctx.is_passive(v) {
-                // unparsed subject: nearest actor before the predicate in its clause
-                if let Some(k) = pre.iter().rev().find_map(|&t| ctx.ment[t].filter(|k| !targets.contains(k) && !in_pred(*k))) {
+                // no subject in the parse: nearest actor before the predicate in its clause
+                let mut k = pre.iter().rev().find_map(|&t| ctx.ment[t].filter(|k| !targets.contains(k) && !in_pred(*k)));
+                if k.is_none() && ctx.kids_with(v, &["nsubj", "csubj", "nsubj:pass", "nsubjpass"]).is_empty() && !matches!(ctx.base_rel(v), "xcomp" | "acl" | "relcl" | "advcl" | "conj") {
+                    let mut j = c.start;
+                    while j > 0 && k.is_none() {
+                        j -= 1;
+                        let u = ctx.up[j].as_str();
+                        if u == ";" || u == "," || SUBORD.contains(&u) {
+                            break;
+                        }
+                        k = ctx.ment[j].filter(|k| !targets.contains(k));
+                    }
+                }
+                if let Some(k) = k {
                     sources = ctx.with_conjuncts(k, ctx.mention_head(k));
                 }
             }
@@ -978,7 +1053,8 @@ impl<'d> Engine<'d> {
                     _ => break,
                 }
             }
-        } else {
+        }
+        {
             for j in (c.start.saturating_sub(4)..c.start).rev() {
                 if ctx.ment[j].is_some() || ctx.is_punct(j) {
                     break;

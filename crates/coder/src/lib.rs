@@ -67,8 +67,9 @@ impl Coder {
         self.dict.require_dyad = on;
     }
 
-    fn engine(&self) -> Engine<'_> {
-        Engine { dict: &self.dict, discards: self.discards.as_ref(), issues: self.issues.as_ref() }
+    fn engine(&self, doc: &Doc) -> Engine<'_> {
+        let actors_sorted = doc.actors.windows(2).all(|w| w[0].token_start <= w[1].token_start);
+        Engine { dict: &self.dict, discards: self.discards.as_ref(), issues: self.issues.as_ref(), actors_sorted }
     }
 
     /// Whether the whole article is discarded (a PETRARCH story discard phrase).
@@ -91,7 +92,7 @@ impl Coder {
             doc.events.clear();
             return lines;
         }
-        let e = self.engine();
+        let e = self.engine(doc);
         let mut events = Vec::new();
         for si in 0..doc.sentences.len() {
             let mut tr = Trace(Some(&mut lines));
@@ -117,7 +118,7 @@ impl Stage for Coder {
             doc.note("coder", format!("article not coded: discard phrase '{ph}'"));
             return;
         }
-        let e = self.engine();
+        let e = self.engine(doc);
         let mut events = Vec::new();
         for si in 0..doc.sentences.len() {
             events.extend(e.code_sentence(doc, si, &mut Trace(None)));
@@ -393,5 +394,25 @@ mod tests {
         let mut d = doc("Gondor met Arnor", &[("Gondor", "GON"), ("Arnor", "ARN")]);
         parse(&mut d, &[(1, "nsubj", "PROPN"), (2, "obj", "VERB"), (1, "conj", "PROPN")]);
         c.run(&mut d);
+    }
+
+    #[test]
+    fn petrarch_config_loads_shared_dictionaries() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/petrarch");
+        if !Path::new(dir).exists() {
+            eprintln!("skipping: {dir} not found");
+            return;
+        }
+        for ini in ["validate_2_02.ini", "phoenix.ini"] {
+            let cfg = load_petrarch_config(&Path::new(dir).join(ini)).unwrap();
+            assert!(cfg.coder.dict().n_patterns > 100, "{ini}");
+            for w in &cfg.warnings {
+                // every warning names its file and line
+                let mut it = w.splitn(3, ':');
+                let (f, l) = (it.next().unwrap_or(""), it.next().unwrap_or(""));
+                assert!(f.ends_with(".txt") && l.parse::<usize>().is_ok(), "{w}");
+            }
+        }
+        assert!(load_petrarch_config(Path::new("/nonexistent/x.ini")).err().unwrap_or_default().contains("/nonexistent/x.ini"));
     }
 }

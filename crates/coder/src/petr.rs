@@ -115,7 +115,9 @@ pub fn read_verbs(name: &str, text: &str) -> (VerbDict, Vec<String>) {
             }
             continue;
         }
-        // verb line: WORD [{FORMS}] [CODE]
+        // verb line: WORD [{FORMS}] [CODE]; TABARI-style ';' comments, "WORD[CODE]"
+        let t = t.split(';').next().unwrap_or("").replace('[', " [");
+        let t = t.trim();
         let (head_part, forms_part) = match (t.find('{'), t.find('}')) {
             (Some(a), Some(e)) if e > a => (format!("{} {}", &t[..a], &t[e + 1..]), Some(&t[a + 1..e])),
             (Some(_), _) => {
@@ -142,7 +144,7 @@ pub fn read_verbs(name: &str, text: &str) -> (VerbDict, Vec<String>) {
         let origin = format!("{name}:{lineno}");
         let mut forms: Vec<String> = vec![stem.to_string()];
         match forms_part {
-            Some(f) => forms.extend(f.split_whitespace().map(|s| s.to_string())),
+            Some(f) => forms.extend(f.split(|c: char| c.is_whitespace() || c == ',').filter(|s| !s.is_empty()).map(|s| s.to_string())),
             None => {}
         }
         for (k, form) in forms.into_iter().enumerate() {
@@ -276,8 +278,8 @@ impl Issues {
             if t.is_empty() || t.starts_with('<') || t.starts_with('~') {
                 continue;
             }
+            // PETRARCH skips lines without a code (category notes)
             let (Some(a), Some(b)) = (t.find('['), t.find(']')) else {
-                w.push(format!("{name}:{}: issue phrase without [CODE]", n + 1));
                 continue;
             };
             if b < a {
@@ -441,7 +443,7 @@ WIRE_+TAP {WIRE_+TAPPED}
 
     #[test]
     fn issues() {
-        let (i, w) = Issues::read("i", "n:genocide [ATROCITY]\nethnic v:purge [ATROCITY]\nbad line\n");
+        let (i, w) = Issues::read("i", "n:genocide [ATROCITY]\nethnic v:purge [ATROCITY]\nno code line\nbad ]x[\n");
         assert_eq!(w.len(), 1);
         assert!(i.phrases.iter().any(|(p, _)| p == &vec!["GENOCIDES".to_string()]));
         assert!(i.phrases.iter().any(|(p, _)| p == &vec!["ETHNIC".to_string(), "PURGED".to_string()]));

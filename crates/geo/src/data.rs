@@ -114,6 +114,8 @@ pub struct Data {
     pub demonyms: FxMap<Box<str>, u32>,
     /// Country code -> country entry.
     pub countries: HashMap<Box<str>, u32>,
+    /// Country code -> its capital city's entry.
+    pub capitals: HashMap<Box<str>, u32>,
     /// (country, admin1 code) -> admin1 entry.
     pub admin1s: HashMap<(Box<str>, Box<str>), u32>,
     /// Most tokens in any name.
@@ -141,10 +143,12 @@ impl Data {
             keys: Vec::with_capacity(450_000),
             demonyms: FxMap::default(),
             countries: HashMap::new(),
+            capitals: HashMap::new(),
             admin1s: HashMap::new(),
             max_tokens: 1,
         };
         let mut dems: Vec<(String, String)> = Vec::new();
+        let mut caps: Vec<(String, u32)> = Vec::new();
         let mut pos = 0usize;
         let mut last_key: &str = "";
         for (n, line) in text.split('\n').enumerate() {
@@ -168,6 +172,12 @@ impl Data {
                     d.max_tokens = spaces;
                 }
                 d.keys.push((ks as u32, ke as u32, (ke + 1) as u32, (line_start + line.len()) as u32));
+                continue;
+            }
+            if let Some(rest) = line.strip_prefix("C\t") {
+                let (cc, e) = rest.split_once('\t').ok_or_else(|| err("capital line without an entry"))?;
+                let e: u32 = e.parse().map_err(|_| err("bad capital entry"))?;
+                caps.push((cc.to_string(), e));
                 continue;
             }
             if let Some(rest) = line.strip_prefix("D\t") {
@@ -200,6 +210,11 @@ impl Data {
         }
         if d.entries.is_empty() {
             return Err(format!("{origin}: no entries"));
+        }
+        for (cc, e) in caps {
+            if (e as usize) < d.entries.len() {
+                d.capitals.insert(cc.into(), e);
+            }
         }
         for (dem, cc) in dems {
             if let Some(&t) = d.countries.get(cc.as_str()) {

@@ -1,9 +1,22 @@
-//! Event places: the place attached to the event's predicate ("talks in Damascus", "stopped
-//! at the base of Hmeimim"), else the article's dateline place, else none.
+//! Event places: the place attached to the event's predicate in the parse ("talks in
+//! Damascus", "stopped at the base of Hmeimim", "a trip to Damascus"), else the article's
+//! dateline place, else none. Without a parse, a place right after a locative preposition
+//! in the event's sentence stands in for the parse.
 use model::{Doc, Layer, PlaceMention, Span, Stage};
 
 /// Prepositions that put an event at a place.
 const LOC_CASE: &[&str] = &["in", "at", "near", "outside", "inside", "into", "across", "around", "throughout", "within", "on"];
+
+/// Words that open another clause: a place beyond them belongs to another predicate.
+const CLAUSE: &[&str] = &["which", "who", "whom", "whose", "that", "while", "whereas", "but", "and", "after", "before", "when", "where", "although", "though", "because", "said", "says", "if", "unless"];
+
+/// Words of movement after which "to X" gives where the event happened ("trip to Damascus").
+const MOTION: &[&str] = &[
+    "trip", "trips", "visit", "visits", "journey", "tour", "travel", "travels", "traveled", "travelled", "went",
+    "go", "goes", "going", "came", "come", "comes", "arrived", "arrive", "arrives", "flew", "fly", "flies",
+    "returned", "return", "returns", "headed", "head", "moved", "sent", "deployed", "deploy", "delegation",
+    "mission", "pilgrimage", "flight", "flights",
+];
 
 /// Gives each event of `doc.events` a place (see the module doc). Country-level when the
 /// text names only a country; `Place::feature` tells the level.
@@ -25,6 +38,8 @@ impl Stage for EventPlacer {
         let parsed = doc.tokens.iter().any(|t| t.head >= 0);
         for k in 0..doc.events.len() {
             let ev = &doc.events[k];
+            // a place attached to the predicate in the parse; else a place after a locative
+            // preposition in the predicate's own clause (parsers miss many such attachments)
             let found = if parsed { by_parse(doc, ev.predicate, ev.evidence) } else { None }
                 .or_else(|| by_text(doc, ev.predicate, ev.evidence));
             let pick = found.or(dateline);
@@ -44,7 +59,7 @@ impl Stage for EventPlacer {
     }
 }
 
-/// Places (indices into `doc.places`) inside `span` that are not demonyms used as adjectives.
+/// Places (indices into `doc.places`) inside `span`.
 fn places_in(doc: &Doc, span: Span) -> Vec<usize> {
     (0..doc.places.len()).filter(|&i| span.contains(Span::new(doc.places[i].start, doc.places[i].end))).collect()
 }
@@ -81,17 +96,33 @@ fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
         let mut has_case = false;
         for hops in 1..=4 {
             let rel = toks[cur].deprel.as_str();
-            if !(rel.starts_with("obl") || rel.starts_with("nmod") || rel.starts_with("compound") || rel == "appos" || rel == "flat") {
+            let motion_obj = rel == "obj" && MOTION.contains(&doc.token_text(cur).to_lowercase().as_str());
+            // a possessor ("Syria's war") is not where the event happened
+            let climb = (rel.starts_with("obl") || rel.starts_with("nmod") || rel.starts_with("compound") || rel == "appos" || rel == "flat")
+                && rel != "nmod:poss";
+            if !(climb || motion_obj && has_case) {
                 break;
             }
+            let governor = toks[cur].head;
+            let after_motion = governor >= 0 && MOTION.contains(&doc.token_text(governor as usize).to_lowercase().as_str());
             has_case |= (0..toks.len()).any(|c| {
-                toks[c].head == cur as i32 && toks[c].deprel == "case" && LOC_CASE.contains(&doc.token_text(c).to_lowercase().as_str())
+                if toks[c].head != cur as i32 || toks[c].deprel != "case" {
+                    return false;
+                }
+                let w = doc.token_text(c).to_lowercase();
+                LOC_CASE.contains(&w.as_str()) || (w == "to" && after_motion)
             });
             let hd = toks[cur].head;
             if hd < 0 {
                 break;
             }
             cur = hd as usize;
+            // a word with its own subject heads another clause ("after which he was due to head
+            // to Cyprus"): the place belongs to that clause, not to the event
+            let own_clause = (0..toks.len()).any(|c| toks[c].head == cur as i32 && toks[c].deprel.starts_with("nsubj") || toks[c].head == cur as i32 && toks[c].deprel.starts_with("csubj"));
+            if own_clause && !pred.contains(&cur) {
+                break;
+            }
             if pred.contains(&cur) {
                 if has_case && best.map_or(true, |(b, _)| hops < b) {
                     best = Some((hops, pi));
@@ -118,9 +149,10 @@ fn by_text(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
         let mut cue = false;
         // up to four words (determiners, adjectives, "the base of") may stand between the
         // preposition and the name; a clause boundary word stops the search
-        for w in words.iter().rev().take(5) {
+        for (k, w) in words.iter().enumerate().rev().take(5) {
             let lw = w.to_lowercase();
-            if LOC_CASE.contains(&lw.as_str()) {
+            let motion_to = lw == "to" && k > 0 && MOTION.contains(&words[k - 1].to_lowercase().as_str());
+            if LOC_CASE.contains(&lw.as_str()) || motion_to {
                 cue = true;
                 break;
             }
@@ -129,6 +161,12 @@ fn by_text(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
             }
         }
         if !cue {
+            continue;
+        }
+        // the place must lie in the predicate's clause: no clause boundary in between
+        let gap = if m.start >= predicate.end { text.get(predicate.end..m.start) } else { text.get(m.end..predicate.start) }.unwrap_or("");
+        let gap_words: Vec<String> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
+        if gap.contains(';') || gap.contains('"') || gap.contains('“') || gap_words.iter().any(|w| CLAUSE.contains(&w.as_str())) {
             continue;
         }
         let dist = if m.start >= predicate.end { m.start - predicate.end } else { predicate.start.saturating_sub(m.end) + 1000 };
@@ -156,7 +194,6 @@ fn dateline_place(doc: &Doc) -> Option<usize> {
     if !ok {
         return None;
     }
-    // "Paris, Texas, March 3 —": keep the city, the first mention
-    let _ = doc.places.get(1);
+    // "Paris, Texas, March 3 —": the first mention, the most specific
     Some(0)
 }

@@ -109,8 +109,10 @@ enum What {
     Gaz { key: String, entries: Vec<u32> },
     /// A demonym: the country (or continent) entry.
     Demonym(u32),
-    /// A place-type phrase ("Royal Street"): its kind; placed by the nearest resolved place.
+    /// A place-type phrase ("Royal Street"): its kind; placed by the document's focus.
     Pattern(&'static str),
+    /// "the Syrian capital", "Russia's capital": the capital city's entry.
+    Capital(u32),
 }
 
 /// How a named-entity span bears on a candidate.
@@ -225,9 +227,30 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
     }
     cands.sort_by_key(|c| (c.start, c.end));
 
+    // "the Syrian capital", "Syria's capital" name the capital city
+    for c in cands.iter_mut() {
+        let country = match &c.what {
+            What::Demonym(d) => Some(*d),
+            What::Gaz { entries, .. } if entries.len() == 1 && data.entries[entries[0] as usize].feature == Feature::Country => Some(entries[0]),
+            _ => None,
+        };
+        let Some(country) = country.filter(|&e| data.entries[e as usize].feature == Feature::Country) else { continue };
+        let mut k = c.b;
+        if matches!(word(k), "'" | "’") && word(k + 1) == "s" {
+            k += 2;
+        }
+        if word(k) == "capital" {
+            if let Some(&cap) = data.capitals.get(data.entries[country as usize].country) {
+                c.end = toks[k].end;
+                c.b = k + 1;
+                c.what = What::Capital(cap);
+            }
+        }
+    }
+
     // 2. NER LOC spans the gazetteer did not cover become pattern-like places
     for e in &doc.entities {
-        if e.label != EntityLabel::LOC || std::env::var_os("DATELINE_GEO_NO_NERLOC").is_some() {
+        if e.label != EntityLabel::LOC {
             continue;
         }
         if cands.iter().any(|c| c.start < e.end && e.start < c.end) {
@@ -307,6 +330,7 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
                 }
                 kept.push(c);
             }
+            What::Capital(_) => kept.push(c),
             What::Demonym(_) => {
                 // "Syrian" as a surname is rare; a demonym after a first name is not a place
                 if prev_is_name && !mostly_caps {
@@ -330,7 +354,10 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
                     continue;
                 }
                 // "Paul said" after "Chris Paul"
-                let national = entries.iter().any(|&e| matches!(data.entries[e as usize].feature, Feature::Country | Feature::Continent | Feature::Admin1));
+                let national = entries.iter().any(|&e| {
+                    let en = &data.entries[e as usize];
+                    matches!(en.feature, Feature::Country | Feature::Continent) || en.feature == Feature::Admin1 && en.population >= 500_000
+                });
                 if single && !national && !next_is_name && !prev_is_name && !loc_prep && person_words.contains(&key_word) {
                     continue;
                 }
@@ -494,7 +521,7 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
     let mut admin_w: HashMap<(&str, &str), f64> = HashMap::new();
     for c in cands {
         match &c.what {
-            What::Demonym(d) => {
+            What::Demonym(d) | What::Capital(d) => {
                 *country_w.entry(&data.entries[*d as usize].country).or_default() += 1.0;
             }
             What::Gaz { key, entries } => {
@@ -533,7 +560,7 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
     for c in cands {
         let sid = sent_of[c.a.min(toks.len() - 1)];
         match &c.what {
-            What::Demonym(d) => {
+            What::Demonym(d) | What::Capital(d) => {
                 sent_countries.entry(sid).or_default().insert(&data.entries[*d as usize].country);
             }
             What::Gaz { entries, .. } => {
@@ -557,7 +584,7 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
     let mut chosen: Vec<Option<Res>> = Vec::with_capacity(cands.len());
     for (ci, c) in cands.iter().enumerate() {
         let r = match &c.what {
-            What::Demonym(d) => Some(Res::Entry(*d)),
+            What::Demonym(d) | What::Capital(d) => Some(Res::Entry(*d)),
             What::Pattern(kind) => Some(Res::Anchored(kind)),
             What::Gaz { key, entries } => {
                 // containment: "Paris, Texas", "Homs, Syria"

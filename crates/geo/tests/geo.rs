@@ -168,3 +168,19 @@ fn index_agrees_with_the_rust_folding() {
     }
     assert_eq!(missing, 0, "{missing} of {names} names not found");
 }
+
+#[test]
+fn the_demonym_capital_is_the_capital_city() {
+    let ps = places("The delegation arrived in the Syrian capital on Sunday, then left Russia's capital.");
+    assert_eq!(find(&ps, "Syrian capital").map(|p| p.1.as_str()), Some("Damascus"), "{ps:?}");
+    assert_eq!(find(&ps, "Russia's capital").map(|p| p.1.as_str()), Some("Moscow"), "{ps:?}");
+}
+
+#[test]
+fn a_trip_to_a_place_is_placed_there() {
+    let mut d = doc("Putin made his first trip to Damascus during the war.");
+    gaz().run(&mut d);
+    d.events.push(event(&d, "made"));
+    EventPlacer::default().run(&mut d);
+    assert_eq!(d.events[0].place.as_ref().map(|p| p.name.as_str()), Some("Damascus"));
+}

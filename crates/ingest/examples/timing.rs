@@ -16,6 +16,9 @@ fn main() {
         eprintln!("dom_smoothie {mode:?} {:.2}s", t.elapsed().as_secs_f64());
     }
     let t = std::time::Instant::now();
+    for p in &pages { std::hint::black_box(ingest::html::extract(p, None)); }
+    eprintln!("full extract {:.2}s", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
     for p in &pages { std::hint::black_box(dom_query::Document::from(p.as_str())); }
     eprintln!("parse only {:.2}s", t.elapsed().as_secs_f64());
 }

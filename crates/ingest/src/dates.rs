@@ -124,7 +124,9 @@ pub fn find_dates(text: &str) -> Vec<(usize, usize, Date, DateForm)> {
             (1900..=2100).contains(&d.year).then_some((m.start(), m.end(), d, f))
         })
         .collect();
-    if text.bytes().any(|b| b >= 0x80) || text.contains(" de ") || out.is_empty() {
+    // Other languages' month names only where no English or numeric date was found (the
+    // large case-insensitive alternation is slow on whole pages) or in short snippets.
+    if out.is_empty() || text.len() <= 4096 {
         let before = out.len();
         for c in RE_INTL.captures_iter(text) {
             let (Some(m), Some(w)) = (c.get(0), c.get(2)) else { continue };

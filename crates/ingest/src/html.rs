@@ -101,13 +101,26 @@ fn finish_meta(ex: &mut Extracted, pm: &PageMeta, html: &str, url: Option<&str>)
     }
 }
 
+static RE_BOILERPLATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)^\W*(advertisements?|sponsored|share( this)?( post| article| story)?( on \w+)?|back to top|related( posts| articles| stories| content)?|read more|read next|see also|you may also like.*|sign up.*|subscribe.*|follow us.*|(photo|image|picture|video)( credit)?s?\s*:.*|credit\s*:.*|getty images.*|.*/ getty images|courtesy( of)? .*|click here.*|\d+ comments?|comments?|leave a (comment|reply)|skip to (main )?content|table of contents|print|email|tweet|pin it|loading\.*|facebook|twitter|linkedin|whatsapp|reddit|copy link)\W*$",
+    )
+    .expect("boilerplate regex")
+});
+
+/// Whether a paragraph is page furniture rather than article text: share buttons,
+/// "Advertisement", photo credits, copyright lines.
+fn is_boilerplate(line: &str) -> bool {
+    RE_BOILERPLATE.is_match(line) || (line.len() < 200 && (line.contains('©') || line.to_ascii_lowercase().contains("all rights reserved")))
+}
+
 /// Normalizes extracted text: whitespace inside lines collapsed, paragraphs separated by
-/// one blank line.
+/// one blank line, furniture paragraphs ([`is_boilerplate`]) dropped.
 pub fn clean_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for line in s.lines() {
         let l = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if l.is_empty() {
+        if l.is_empty() || is_boilerplate(&l) {
             continue;
         }
         if !out.is_empty() {
@@ -121,6 +134,12 @@ pub fn clean_text(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn furniture_lines_go() {
+        assert_eq!(clean_text("Para one.\n\nAdvertisement\n\nShare this article\n\nPhoto: Jane Doe\n\n© 2024 Example\n\nPara two."), "Para one.\n\nPara two.");
+        assert_eq!(clean_text("Comments by the minister were welcomed."), "Comments by the minister were welcomed.");
+    }
 
     #[test]
     fn extracts_a_simple_page() {

@@ -274,6 +274,10 @@ const PUBLISHED_KEYS: &[&str] = &[
     "originalpublicationdate",
     "release_date",
     "created",
+];
+
+/// Meta keys that name a modification date: a fallback only.
+const MODIFIED_KEYS: &[&str] = &[
     "eomportal-lastupdate",
     "dc.date.modified",
     "article:modified_time",
@@ -345,6 +349,11 @@ pub fn published_date(pm: &PageMeta, html: &str, url: Option<&str>, text_head: &
     if let Some(d) = pm.times.iter().filter_map(time_attr).find(|d| bounds.ok(*d) && fits_url(*d)) {
         return Some((d, "time"));
     }
+    for key in MODIFIED_KEYS {
+        if let Some(d) = pm.meta.get(*key).and_then(|v| dates::parse_date(v)).filter(|d| bounds.ok(*d) && fits_url(*d)) {
+            return Some((d, "meta-modified"));
+        }
+    }
     if let Some(d) = pm.jsonld.iter().filter(|(k, _)| k == "dateModified").filter_map(|(_, v)| dates::parse_date(v)).find(|d| bounds.ok(*d) && fits_url(*d)) {
         return Some((d, "json-ld-modified"));
     }
@@ -367,7 +376,8 @@ pub fn published_date(pm: &PageMeta, html: &str, url: Option<&str>, text_head: &
     let visible = strip_tags(html, 1 << 20);
     let mut counts: Vec<(Date, usize, usize)> = Vec::new();
     for (i, &(_, _, d, f)) in dates::find_dates(&visible).iter().enumerate() {
-        if f == DateForm::Numeric || !bounds.ok(d) || !fits_url(d) {
+        let _ = f;
+        if !bounds.ok(d) || !fits_url(d) {
             continue;
         }
         match counts.iter_mut().find(|c| c.0 == d) {
@@ -375,31 +385,68 @@ pub fn published_date(pm: &PageMeta, html: &str, url: Option<&str>, text_head: &
             None => counts.push((d, 1, i)),
         }
     }
-    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2))).map(|c| (c.0, "page-text"))
+    if let Some(best) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2))) {
+        return Some((best.0, "page-text"));
+    }
+    // Timestamps in scripts and attributes (`"2020-10-26T18:10:00+01:00"`): the most frequent.
+    let mut counts: Vec<(Date, usize, usize)> = Vec::new();
+    for (i, m) in RE_TIMESTAMP.find_iter(html).take(500).enumerate() {
+        let Some(d) = Date::parse(&m.as_str()[..10]).filter(|d| bounds.ok(*d) && fits_url(*d)) else { continue };
+        match counts.iter_mut().find(|c| c.0 == d) {
+            Some(c) => c.1 += 1,
+            None => counts.push((d, 1, i)),
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2))).map(|c| (c.0, "timestamp"))
 }
 
-static RE_DATE_ELEMENT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r#"(?i)<[a-z][a-z0-9]*\s[^>]{0,300}?(?:class|id|itemprop)\s*=\s*["']?[^"'>]{0,100}?(?:date|time|publi|posted|byline|datum|fecha|dateline|meta-info|entry-meta|post-meta)[^>]{0,300}>"#)
-        .expect("date element regex")
-});
+static RE_TIMESTAMP: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?:19|20)\d\d-[01]\d-[0-3]\d[T ][0-2]\d:[0-5]\d").expect("timestamp regex"));
 
 /// The text (tags removed) of the first `limit` elements whose class, id or itemprop
 /// names a date, 300 bytes of text each.
 fn date_element_texts(html: &str, limit: usize) -> Vec<String> {
-    RE_DATE_ELEMENT
-        .find_iter(html)
-        .take(limit)
-        .map(|m| {
-            let rest = &html[m.end()..];
-            let mut end = rest.len().min(1500);
-            while !rest.is_char_boundary(end) {
-                end -= 1;
-            }
-            let t = strip_tags(&rest[..end], 300);
-            t
-        })
-        .filter(|t| !t.trim().is_empty())
-        .collect()
+    const WORDS: &[&[u8]] = &[b"date", b"time", b"publi", b"posted", b"byline", b"datum", b"fecha", b"meta-info", b"entry-meta", b"post-meta"];
+    let b = html.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while out.len() < limit {
+        let Some(p) = b[i..].iter().position(|&c| c == b'<') else { break };
+        let s = i + p;
+        i = s + 1;
+        if !b.get(s + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let end = match b[s..b.len().min(s + 1000)].iter().position(|&c| c == b'>') {
+            Some(e) => s + e,
+            None => continue,
+        };
+        let tag = &b[s..end];
+        let lower: Vec<u8> = tag.iter().map(|c| c.to_ascii_lowercase()).collect();
+        let attr_value_has_word = [&b"class="[..], b"id=", b"itemprop="].iter().any(|a| {
+            find_ci(&lower, a).is_some_and(|p| {
+                let v = &lower[p + a.len()..];
+                let quote = v.first().copied().filter(|&q| q == b'"' || q == b'\'');
+                let v = if quote.is_some() { &v[1..] } else { v };
+                // A quoted value runs to its quote (class lists have spaces); a bare one to a space.
+                let stop = v.iter().position(|&c| Some(c) == quote || (quote.is_none() && c == b' ')).unwrap_or(v.len());
+                WORDS.iter().any(|w| find_ci(&v[..stop], w).is_some())
+            })
+        });
+        if !attr_value_has_word {
+            continue;
+        }
+        let rest = &html[end + 1..];
+        let mut e = rest.len().min(1500);
+        while !rest.is_char_boundary(e) {
+            e -= 1;
+        }
+        let t = strip_tags(&rest[..e], 300);
+        if !t.trim().is_empty() {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// The text of HTML (tags, scripts and styles removed, entities decoded), up to `max` bytes.
@@ -450,7 +497,14 @@ mod tests {
         assert_eq!(pm.lang.as_deref(), Some("en"));
         assert!(pm.jsonld.contains(&("author".to_string(), "Jane Roe".to_string())));
         let b = Bounds { min: Date::new(1995, 1, 1).unwrap(), max: Date::new(2030, 1, 1).unwrap() };
-        assert_eq!(published_date(&pm, h, None, "", b), Some((Date::new(2020, 9, 6).unwrap(), "json-ld")));
+        // Publication meta tags come first, then JSON-LD.
+        assert_eq!(published_date(&pm, h, None, "", b), Some((Date::new(2020, 9, 7).unwrap(), "meta")));
+        let h2 = r#"<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2020-09-06T10:00:00Z"}</script>"#;
+        assert_eq!(published_date(&page_meta(h2), h2, None, "", b), Some((Date::new(2020, 9, 6).unwrap(), "json-ld")));
+        let h3 = r#"<div class="post-meta"><span>Publicado el</span> jueves 2 de abril de 2020</div><p>Text from 1 May 2019.</p>"#;
+        assert_eq!(published_date(&page_meta(h3), h3, None, "", b), Some((Date::new(2020, 4, 2).unwrap(), "date-element")));
+        let h4 = "<p>Seen on 3 March 2021.</p><p>Again 3 March 2021 and 4 March 2021.</p><p>Copyright 2099-01-01</p>";
+        assert_eq!(published_date(&page_meta(h4), h4, None, "", b), Some((Date::new(2021, 3, 3).unwrap(), "page-text")));
         assert_eq!(published_date(&pm, h, Some("https://ex.com/2020/09/05/x"), "", b).map(|x| x.0), Date::new(2020, 9, 5));
         assert_eq!(decode_entities("&#39;x&#x2019;&bogus; &"), "'x’&bogus; &");
         assert_eq!(decode_entities("&lt;Here’s"), "<Here’s");

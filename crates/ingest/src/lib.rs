@@ -275,10 +275,12 @@ fn is_gzip(b: &[u8]) -> bool {
     b.starts_with(&[0x1f, 0x8b])
 }
 
+const NO_TEXT: &str = "no article text found";
+
 /// Gives an article its id and origin, or an error when it has no text.
 fn finish(origin: String, mut a: Article) -> ReadItem {
     if a.text.trim().is_empty() {
-        return ReadItem::Failed(err(origin, "no article text found"));
+        return ReadItem::Failed(err(origin, NO_TEXT));
     }
     if a.id.is_empty() {
         a.id = article_id(&a.text);
@@ -478,7 +480,11 @@ fn warc_record(o: &str, rec: &warc::Record) -> Option<ReadItem> {
     if looks_binary(&body) && !body.starts_with(&[0xff, 0xfe]) && !body.starts_with(&[0xfe, 0xff]) {
         return Some(ReadItem::Failed(err(o, "binary data, not an HTML page; skipped")));
     }
-    Some(html_article(o, &body, Some(&ct), url.as_deref(), date))
+    // A crawled page with no article (an index or a login page) is passed over, not failed.
+    Some(match html_article(o, &body, Some(&ct), url.as_deref(), date) {
+        ReadItem::Failed(e) if e.message == NO_TEXT => ReadItem::Skipped(e),
+        x => x,
+    })
 }
 
 /// The id of an article without one: a hash of its whitespace-normalized text.

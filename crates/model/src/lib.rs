@@ -451,4 +451,9 @@ pub trait Stage: Send + Sync {
     fn assigns(&self) -> &'static [Layer];
     /// Annotates the document.
     fn run(&self, doc: &mut Doc);
+    /// A hash of the resources (model weights, dictionaries) this stage was loaded with, so that
+    /// output can record exactly what produced it. 0 for stages without resources.
+    fn fingerprint(&self) -> u64 {
+        0
+    }
 }

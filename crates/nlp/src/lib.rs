@@ -73,10 +73,18 @@ impl Nlp {
         scratch.infos.clear();
         scratch.infos.extend(toks.iter().map(|t| tagger::WordInfo::new(&text[t.start..t.end], self.tagger.clusters())));
         self.tagger.tag_infos(&scratch.infos, &mut scratch.tags);
-        for (t, &tag) in toks.iter_mut().zip(&scratch.tags) {
+        for ((t, &tag), info) in toks.iter_mut().zip(&scratch.tags).zip(&scratch.infos) {
             let (u, x) = self.tagger.tag_name(tag);
             let form = &text[t.start..t.end];
-            t.lemma = self.lemmatizer.lemma(form, u, x, &mut scratch.lemma);
+            // words repeat within an article: lemmatize each (form, tag) once
+            t.lemma = match scratch.lemmas.get(&(info.form, tag)) {
+                Some(l) => l.clone(),
+                None => {
+                    let l = self.lemmatizer.lemma(form, u, x, &mut scratch.lemma);
+                    scratch.lemmas.insert((info.form, tag), l.clone());
+                    l
+                }
+            };
             t.upos = u.to_string();
             t.xpos = x.to_string();
         }
@@ -89,6 +97,7 @@ pub struct TagScratch {
     infos: Vec<tagger::WordInfo>,
     tags: Vec<usize>,
     lemma: (Vec<u64>, Vec<f32>),
+    lemmas: std::collections::HashMap<(u64, usize), String>,
 }
 
 impl Stage for Nlp {
@@ -140,6 +149,52 @@ mod tests {
         assert_eq!(get("agreements").upos, "NOUN");
         assert_eq!(get("The").lemma, "the");
         assert!(doc.tokens.iter().all(|t| !t.upos.is_empty() && !t.lemma.is_empty()));
+    }
+
+    fn shared() -> &'static Nlp {
+        static NLP: std::sync::OnceLock<Nlp> = std::sync::OnceLock::new();
+        NLP.get_or_init(|| Nlp::load_default().unwrap())
+    }
+
+    fn check(doc: &Doc) {
+        let text = &doc.article.text;
+        let mut prev = 0;
+        for t in &doc.tokens {
+            assert!(t.start < t.end && t.start >= prev && text.is_char_boundary(t.start) && text.is_char_boundary(t.end));
+            assert!(!t.upos.is_empty() && !t.xpos.is_empty() && !t.lemma.is_empty());
+            prev = t.end;
+        }
+        let mut next = 0;
+        for s in &doc.sentences {
+            assert!(s.token_start == next && s.token_start < s.token_end);
+            assert!(s.token_end - s.token_start <= tokenize::MAX_SENTENCE_TOKENS);
+            assert_eq!((s.start, s.end), (doc.tokens[s.token_start].start, doc.tokens[s.token_end - 1].end));
+            next = s.token_end;
+        }
+        assert_eq!(next, doc.tokens.len());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_text_gives_consistent_layers(s in "\\PC{0,300}") {
+            let nlp = shared();
+            let mut doc = Doc::new(Article { text: s, ..Default::default() });
+            nlp.run(&mut doc);
+            check(&doc);
+        }
+    }
+
+    #[test]
+    fn hostile_text_is_processed_in_bounded_time() {
+        let nlp = shared();
+        let t0 = std::time::Instant::now();
+        for text in ["word ".repeat(40_000), "😀".repeat(20_000), "\u{1}a.\u{7}B?\n".repeat(5_000), "Москва 東京 القاهرة. ".repeat(2_000)] {
+            let mut doc = Doc::new(Article { text, ..Default::default() });
+            nlp.run(&mut doc);
+            check(&doc);
+        }
+        assert!(t0.elapsed().as_secs() < 60, "too slow: {:?}", t0.elapsed());
     }
 
     #[test]

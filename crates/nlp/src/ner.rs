@@ -249,12 +249,11 @@ impl<'a, S: Scorer> Decoder<'a, S> {
                 let truth = if allowed(prev, g[i]) {
                     g[i]
                 } else {
-                    let k = match part(g[i]) {
+                    match part(g[i]) {
                         Some((t, 1)) => class(t, 0),
                         Some((t, _)) => class(t, 3),
                         None => 0,
-                    };
-                    k
+                    }
                 };
                 // `skip_o_propn`: the first-version training data misses many entities, so
                 // an O on a proper noun is not trusted enough to push the model away from
@@ -475,5 +474,24 @@ mod tests {
         let odd: Vec<String> = (0..500).map(|i| format!("\u{1F600}{i}\u{0007}")).collect();
         let f: Vec<&str> = odd.iter().map(|s| s.as_str()).collect();
         let _ = ner.tag(&f, &[], &[]);
+    }
+
+    #[test]
+    fn built_in_model_finds_entities_and_survives_odd_text() {
+        let ner = Ner::load_default().expect("built-in model loads").expect("a model is built in");
+        let words: Vec<String> = "Foreign Minister Sergei Lavrov met President Bashar al-Assad in Damascus on Monday .".split(' ').map(String::from).collect();
+        let mut doc = crate::parser::tests::one_sentence_doc(&words);
+        let tags = ["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PROPN", "ADP", "PROPN", "ADP", "PROPN", "PUNCT"];
+        for (t, u) in doc.tokens.iter_mut().zip(tags) {
+            t.upos = u.to_string();
+        }
+        ner.tag_sentence(&mut doc, 0);
+        let found: Vec<(&str, EntityLabel)> = doc.entities.iter().map(|e| (doc.span_text(e.start, e.end), e.label)).collect();
+        assert!(found.contains(&("Damascus", EntityLabel::LOC)), "{found:?}");
+        assert!(found.iter().any(|(t, l)| t.contains("Lavrov") && *l == EntityLabel::PER), "{found:?}");
+        let odd: Vec<String> = (0..20_000).map(|i| ["\u{1F600}", "\u{0007}", "Москва", "北京", "X", ",", "al-Assad"][i % 7].to_string()).collect();
+        let mut doc = crate::parser::tests::one_sentence_doc(&odd);
+        ner.tag_sentence(&mut doc, 0);
+        assert!(doc.entities.iter().all(|e| e.token_start < e.token_end && e.token_end <= odd.len() && e.start < e.end));
     }
 }

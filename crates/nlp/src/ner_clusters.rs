@@ -284,19 +284,3 @@ mod tests {
     }
 }
 
-#[cfg(test)]
-mod probe {
-    #[test]
-    #[ignore]
-    fn show() {
-        let b = std::fs::read("/tmp/pp/ner1.clusters").unwrap();
-        let wc = super::WordClusters::load(&b).unwrap();
-        let words = ["london", "paris", "iran", "john", "smith", "reagan", "company", "bank", "said", "the", "corp", "inc", "minister", "january", "ibm", "texaco", "american", "japanese", "baker", "james", "germany", "tokyo"];
-        for w in words {
-            let c = wc.get(w);
-            let same: Vec<&str> = words.iter().copied().filter(|x| wc.get(x).map(|k| k.fine) == c.map(|k| k.fine)).collect();
-            let samec: Vec<&str> = words.iter().copied().filter(|x| wc.get(x).map(|k| k.coarse) == c.map(|k| k.coarse)).collect();
-            println!("{w}: {c:?} fine {same:?} coarse {samec:?}");
-        }
-    }
-}

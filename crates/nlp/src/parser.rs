@@ -237,11 +237,7 @@ impl State {
                         c += 1;
                     }
                 }
-                for d in self.b..n {
-                    if gold[d] == s0 {
-                        c += 1;
-                    }
-                }
+                c += gold[self.b..n].iter().filter(|&&g| g == s0).count() as u32;
             }
         }
         c
@@ -458,12 +454,7 @@ impl Parser {
                 while !st.terminal() {
                     extract(&st, &ex.toks, &mut feats);
                     let scores = at.model().scores(&feats.0);
-                    let mut costs = [u32::MAX; 3];
-                    for a in 0..3 {
-                        if st.valid(a) {
-                            costs[a] = st.cost(a, &gold);
-                        }
-                    }
+                    let costs: [u32; 3] = std::array::from_fn(|a| if st.valid(a) { st.cost(a, &gold) } else { u32::MAX });
                     let min = *costs.iter().min().unwrap_or(&0);
                     let pred = argmax(&scores, |a| costs[a] != u32::MAX);
                     let best = argmax(&scores, |a| costs[a] == min);
@@ -490,12 +481,8 @@ impl Parser {
                     }
                     st.apply(next, label);
                 }
-                for d in 0..n {
-                    total += 1;
-                    if st.heads[d] == gold[d] {
-                        correct += 1;
-                    }
-                }
+                total += n;
+                correct += st.heads[..n].iter().zip(&gold[..n]).filter(|(a, b)| a == b).count();
             }
             progress(epoch + 1, 100.0 * correct as f64 / total.max(1) as f64);
         }
@@ -543,7 +530,7 @@ pub fn attachment(gold: &[conllu::Word], pred: &[(i32, String)]) -> (usize, usiz
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn tree(words: &[(&str, &str, usize, &str)]) -> conllu::Sentence {
@@ -598,5 +585,48 @@ mod tests {
                 assert!(j < 0);
             }
         }
+    }
+
+    /// A document whose single sentence is `words` joined by spaces.
+    pub(crate) fn one_sentence_doc(words: &[String]) -> Doc {
+        let mut text = String::new();
+        let mut tokens = Vec::new();
+        for w in words {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            tokens.push(model::Token { start: text.len(), end: text.len() + w.len(), head: -1, ..Default::default() });
+            text.push_str(w);
+        }
+        let mut doc = Doc::new(model::Article { text, ..Default::default() });
+        doc.sentences.push(model::Sentence { start: 0, end: doc.article.text.len(), token_start: 0, token_end: tokens.len() });
+        doc.tokens = tokens;
+        doc
+    }
+
+    #[test]
+    fn built_in_model_parses_news_and_odd_text() {
+        let p = Parser::load_default().expect("built-in model loads").expect("a model is built in");
+        let words: Vec<String> = "The minister met rebel leaders in the capital on Monday .".split(' ').map(String::from).collect();
+        let tags = ["DET", "NOUN", "VERB", "NOUN", "NOUN", "ADP", "DET", "NOUN", "ADP", "PROPN", "PUNCT"];
+        let xtags = ["DT", "NN", "VBD", "NN", "NNS", "IN", "DT", "NN", "IN", "NNP", "."];
+        let mut doc = one_sentence_doc(&words);
+        for (t, (u, x)) in doc.tokens.iter_mut().zip(tags.iter().zip(xtags)) {
+            t.upos = u.to_string();
+            t.xpos = x.to_string();
+        }
+        p.parse_sentence(&mut doc, 0);
+        let rel = |i: usize| (doc.tokens[i].head, doc.tokens[i].deprel.as_str());
+        assert_eq!(rel(2), (-1, "root"));
+        assert_eq!(rel(1), (2, "nsubj"));
+        assert_eq!(rel(4), (2, "obj"));
+        // odd input without tags: emoji, control characters, mixed scripts, a long run
+        let odd: Vec<String> = (0..20_000).map(|i| ["\u{1F600}", "\u{0007}", "Москва", "北京", "x", ",", "al-Assad"][i % 7].to_string()).collect();
+        let mut doc = one_sentence_doc(&odd);
+        p.parse_sentence(&mut doc, 0);
+        assert_eq!(doc.tokens.iter().filter(|t| t.head == -1).count(), 1);
+        assert!(doc.tokens.iter().all(|t| t.head < odd.len() as i32 && !t.deprel.is_empty()));
+        // sentence indices out of range are ignored
+        p.parse_sentence(&mut doc, 5);
     }
 }

@@ -9,10 +9,12 @@
 //! parser) give features that reach words the treebank never saw.
 //!
 //! Model file: `b"DLTG"`, `u32` version (2), `u32` number of tags, each tag as `u16` length +
-//! `UPOS\tXPOS` bytes, `u32` length + the word-class table, then one or two (first and second
+//! `UPOS\tXPOS` bytes, `u32` length + the word-class table, (version 3) `u32` count + tag
+//! dictionary entries (`u64` form hash, `u16` tag), then one or two (first and second
 //! pass) [`SparsePerceptron`]s, each preceded by its `u32` length.
 
 use crate::conllu;
+use std::collections::HashMap;
 use crate::ner::clusters::WordClusters;
 use crate::perceptron::{argmax, SparsePerceptron, Trainer};
 
@@ -228,6 +230,9 @@ const START2: u64 = 0xfff1;
 
 /// A trained tagger.
 pub struct Tagger {
+    /// Frequent words that practically always have one tag (form hash -> tag): tagged without
+    /// scoring, which skips most function words and punctuation.
+    dict: HashMap<u64, u16>,
     model: SparsePerceptron,
     /// Second pass, which also sees the first pass's tags to the right.
     second: Option<SparsePerceptron>,
@@ -243,9 +248,10 @@ impl Tagger {
 
     /// Reads a model file's bytes.
     pub fn from_bytes(b: &[u8]) -> Result<Tagger, String> {
-        if b.len() < 12 || &b[..4] != b"DLTG" || b[4..8] != 2u32.to_le_bytes() {
+        if b.len() < 12 || &b[..4] != b"DLTG" || !(b[4..8] == 2u32.to_le_bytes() || b[4..8] == 3u32.to_le_bytes()) {
             return Err("not a dateline tagger model (bad magic or version)".into());
         }
+        let version = b[4];
         let n = u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize;
         let mut pos = 12;
         let mut tags = Vec::with_capacity(n);
@@ -260,6 +266,20 @@ impl Tagger {
         let l = b.get(pos..pos + 4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]) as usize).ok_or("truncated word classes")?;
         let clusters = WordClusters::load(b.get(pos + 4..pos + 4 + l).ok_or("truncated word classes")?).map_err(|e| e.to_string())?;
         pos += 4 + l;
+        let mut dict = HashMap::new();
+        if version >= 3 {
+            let n = b.get(pos..pos + 4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]) as usize).ok_or("truncated tag dictionary")?;
+            let body = b.get(pos + 4..pos + 4 + 10 * n).ok_or("truncated tag dictionary")?;
+            for e in body.chunks_exact(10) {
+                let k = u64::from_le_bytes([e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]]);
+                let t = u16::from_le_bytes([e[8], e[9]]);
+                if t as usize >= tags.len() {
+                    return Err("tag dictionary entry out of range".into());
+                }
+                dict.insert(k, t);
+            }
+            pos += 4 + 10 * n;
+        }
         let mut models = Vec::new();
         while pos < b.len() {
             let l = b.get(pos..pos + 4).map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]) as usize).ok_or("truncated model")?;
@@ -272,13 +292,13 @@ impl Tagger {
         }
         let mut models = models.into_iter();
         let model = models.next().ok_or("no weights in the tagger model")?;
-        Ok(Tagger { model, second: models.next(), tags, clusters })
+        Ok(Tagger { dict, model, second: models.next(), tags, clusters })
     }
 
     /// Serializes the model.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut b = b"DLTG".to_vec();
-        b.extend_from_slice(&2u32.to_le_bytes());
+        b.extend_from_slice(&3u32.to_le_bytes());
         b.extend_from_slice(&(self.tags.len() as u32).to_le_bytes());
         for (u, x) in &self.tags {
             let s = format!("{u}\t{x}");
@@ -289,6 +309,13 @@ impl Tagger {
         self.clusters.save(&mut c).expect("writing to a Vec cannot fail");
         b.extend_from_slice(&(c.len() as u32).to_le_bytes());
         b.extend_from_slice(&c);
+        let mut d: Vec<(&u64, &u16)> = self.dict.iter().collect();
+        d.sort_unstable();
+        b.extend_from_slice(&(d.len() as u32).to_le_bytes());
+        for (k, t) in d {
+            b.extend_from_slice(&k.to_le_bytes());
+            b.extend_from_slice(&t.to_le_bytes());
+        }
         for m in std::iter::once(&self.model).chain(&self.second) {
             let mut v = Vec::new();
             m.save(&mut v).expect("writing to a Vec cannot fail");
@@ -322,10 +349,11 @@ impl Tagger {
     /// Tags a sentence given its word infos; returns tag ids.
     pub fn tag_infos(&self, ws: &[WordInfo], out: &mut Vec<usize>) {
         let mut scores = vec![0f32; self.tags.len()];
-        decode(&self.model, ws, None, &mut scores, out);
+        let mut margins = Vec::with_capacity(ws.len());
+        decode(&self.model, &self.dict, ws, None, &mut scores, out, Some(&mut margins));
         if let Some(m) = &self.second {
             let first = std::mem::take(out);
-            decode(m, ws, Some(&first), &mut scores, out);
+            decode2(m, &self.dict, ws, &first, &margins, &mut scores, out);
         }
     }
 
@@ -339,11 +367,59 @@ impl Tagger {
 }
 
 /// Greedy left-to-right decoding with `m`; `first` holds the first pass's tags for a second pass.
-fn decode(m: &SparsePerceptron, ws: &[WordInfo], first: Option<&[usize]>, scores: &mut [f32], out: &mut Vec<usize>) {
+/// First-pass decisions whose score beats the runner-up by more than this are kept by the
+/// second pass without rescoring. Chosen on EWT dev: 40 leaves dev UPOS unchanged (95.28)
+/// and skips most of the second pass (30: 95.27, 20: 95.26, 10: 95.22).
+const SURE_MARGIN: f32 = 40.0;
+
+/// The second pass: rescored where the first pass was unsure, else its tag is kept.
+fn decode2(m: &SparsePerceptron, dict: &HashMap<u64, u16>, ws: &[WordInfo], first: &[usize], margins: &[f32], scores: &mut [f32], out: &mut Vec<usize>) {
     out.clear();
     let mut feats = Vec::with_capacity(64);
     let (mut p1, mut p2) = (START1, START2);
     for i in 0..ws.len() {
+        let t = if margins.get(i).is_some_and(|&g| g > SURE_MARGIN) {
+            first[i]
+        } else if let Some(&t) = dict.get(&ws[i].form) {
+            t as usize
+        } else {
+            features2(ws, i, p1, p2, first, &mut feats);
+            scores.iter_mut().for_each(|s| *s = 0.0);
+            m.score_into(&feats, scores);
+            argmax(scores, |_| true)
+        };
+        out.push(t);
+        p2 = p1;
+        p1 = t as u64;
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decode(
+    m: &SparsePerceptron,
+    dict: &HashMap<u64, u16>,
+    ws: &[WordInfo],
+    first: Option<&[usize]>,
+    scores: &mut [f32],
+    out: &mut Vec<usize>,
+    mut margins: Option<&mut Vec<f32>>,
+) {
+    out.clear();
+    if let Some(g) = margins.as_deref_mut() {
+        g.clear();
+    }
+    let mut feats = Vec::with_capacity(64);
+    let (mut p1, mut p2) = (START1, START2);
+    for i in 0..ws.len() {
+        if let Some(&t) = dict.get(&ws[i].form) {
+            out.push(t as usize);
+            if let Some(g) = margins.as_deref_mut() {
+                g.push(f32::INFINITY);
+            }
+            p2 = p1;
+            p1 = t as u64;
+            continue;
+        }
         match first {
             Some(f) => features2(ws, i, p1, p2, f, &mut feats),
             None => features(ws, i, p1, p2, &mut feats),
@@ -351,6 +427,10 @@ fn decode(m: &SparsePerceptron, ws: &[WordInfo], first: Option<&[usize]>, scores
         scores.iter_mut().for_each(|s| *s = 0.0);
         m.score_into(&feats, scores);
         let t = argmax(scores, |_| true);
+        if let Some(g) = margins.as_deref_mut() {
+            let second = scores.iter().enumerate().filter(|&(k, _)| k != t).map(|(_, &v)| v).fold(f32::NEG_INFINITY, f32::max);
+            g.push(scores[t] - second);
+        }
         out.push(t);
         p2 = p1;
         p1 = t as u64;
@@ -429,9 +509,25 @@ pub fn train_jackknifed(
             (ws, ys)
         })
         .collect();
+    // tag dictionary: frequent words seen with one tag at least 99.5% of the time
+    let mut seen: HashMap<u64, HashMap<usize, usize>> = HashMap::new();
+    for (ws, ys) in &data {
+        for (w, &y) in ws.iter().zip(ys) {
+            *seen.entry(w.form).or_default().entry(y).or_default() += 1;
+        }
+    }
+    let dict: HashMap<u64, u16> = seen
+        .into_iter()
+        .filter_map(|(k, c)| {
+            let n: usize = c.values().sum();
+            let (&t, &m) = c.iter().max_by_key(|(t, m)| (**m, std::cmp::Reverse(**t)))?;
+            (n >= 50 && m as f64 >= 0.995 * n as f64).then_some((k, t as u16))
+        })
+        .collect();
+    log(&format!("tag dictionary: {} words", dict.len()));
     let all: Vec<usize> = (0..data.len()).collect();
     log("first pass");
-    let first = train_pass(&data, &all, None, tags.len(), opts, &mut log);
+    let first = train_pass(&data, &dict, &all, None, tags.len(), opts, &mut log);
     let second = if opts.folds >= 2 {
         // first-pass tags of every training sentence from a model that did not see it
         let mut jack: Vec<Vec<usize>> = vec![Vec::new(); data.len()];
@@ -439,13 +535,13 @@ pub fn train_jackknifed(
         for fold in 0..opts.folds {
             let train_ids: Vec<usize> = all.iter().copied().filter(|k| k % opts.folds != fold).collect();
             log(&format!("fold {}/{}", fold + 1, opts.folds));
-            let m = train_pass(&data, &train_ids, None, tags.len(), opts, &mut log);
+            let m = train_pass(&data, &dict, &train_ids, None, tags.len(), opts, &mut log);
             for k in all.iter().copied().filter(|k| k % opts.folds == fold) {
-                decode(&m, &data[k].0, None, &mut scores, &mut jack[k]);
+                decode(&m, &dict, &data[k].0, None, &mut scores, &mut jack[k], None);
             }
         }
         log("second pass");
-        Some((train_pass(&data, &all, Some(&jack), tags.len(), opts, &mut log), jack))
+        Some((train_pass(&data, &dict, &all, Some(&jack), tags.len(), opts, &mut log), jack))
     } else {
         None
     };
@@ -454,12 +550,13 @@ pub fn train_jackknifed(
         None => (None, Vec::new()),
     };
     let named = jack.iter().map(|s| s.iter().map(|&t| tags[t].clone()).collect()).collect();
-    (Tagger { model: first, second, tags, clusters }, named)
+    (Tagger { dict, model: first, second, tags, clusters }, named)
 }
 
 /// Trains one pass on `data[ids]`; a second pass when `first` holds first-pass tags.
 fn train_pass(
     data: &[(Vec<WordInfo>, Vec<usize>)],
+    dict: &HashMap<u64, u16>,
     ids: &[usize],
     first: Option<&[Vec<usize>]>,
     n_tags: usize,
@@ -478,6 +575,11 @@ fn train_pass(
             let (ws, ys) = &data[k];
             let (mut p1, mut p2) = (START1, START2);
             for i in 0..ws.len() {
+                if let Some(&t) = dict.get(&ws[i].form) {
+                    p2 = p1;
+                    p1 = t as u64;
+                    continue;
+                }
                 match first {
                     Some(f) => features2(ws, i, p1, p2, &f[k], &mut feats),
                     None => features(ws, i, p1, p2, &mut feats),

@@ -338,7 +338,8 @@ fn scan_word(text: &str, i: usize, e: usize) -> usize {
                         }
                     })
             }
-            ',' => prev_digit && j + 3 < e + 0 && b[j + 1..(j + 4).min(e)].iter().all(|d| d.is_ascii_digit()) && (j + 4 >= e || !b[j + 4].is_ascii_digit()),
+            // 380,000: exactly three digits after the comma
+            ',' => prev_digit && j + 3 < e && b[j + 1..j + 4].iter().all(|d| d.is_ascii_digit()) && (j + 4 >= e || !b[j + 4].is_ascii_digit()),
             ':' => prev_digit && next_digit,
             '/' => prev_digit && next_digit || matches!(&text[seg_start..j], "b" | "w" | "B" | "W") && next.is_some_and(|n| n.is_alphabetic()),
             '@' => next_word && prev.is_some_and(is_word),
@@ -365,7 +366,6 @@ fn scan_word(text: &str, i: usize, e: usize) -> usize {
         if c == '-' || c == '‐' {
             seg_start = j;
         }
-        let _ = b;
     }
     j
 }

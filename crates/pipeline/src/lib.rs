@@ -7,11 +7,13 @@ use model::{Article, Doc, Layer, Stage};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// A checked sequence of stages.
 pub struct Pipeline {
     stages: Vec<Arc<dyn Stage>>,
     fingerprint: String,
+    load_times: Vec<(&'static str, Duration)>,
 }
 
 /// Why a pipeline could not be built.
@@ -42,38 +44,75 @@ impl Pipeline {
             }
             have.extend(s.assigns().iter().copied());
         }
-        Ok(Pipeline { stages, fingerprint })
+        let fingerprint = if fingerprint.is_empty() {
+            // One 64-bit hash per stage, combined in order: the same models and dictionaries
+            // always give the same fingerprint.
+            let mut h = <sha2::Sha256 as sha2::Digest>::new();
+            for s in &stages {
+                sha2::Digest::update(&mut h, s.name().as_bytes());
+                sha2::Digest::update(&mut h, s.fingerprint().to_le_bytes());
+            }
+            sha2::Digest::finalize(h).iter().take(8).map(|b| format!("{b:02x}")).collect()
+        } else {
+            fingerprint
+        };
+        Ok(Pipeline { stages, fingerprint, load_times: Vec::new() })
     }
 
     /// The standard pipeline with the built-in models and dictionaries, or with the
-    /// PETRARCH dictionaries named by `petrarch_ini`.
+    /// PETRARCH dictionaries named by `petrarch_ini`. Resources load concurrently, one thread
+    /// each; [`Pipeline::load_times`] tells how long each took.
     pub fn standard(petrarch_ini: Option<&Path>) -> Result<Pipeline, PipelineError> {
         let e = |what: &str, m: String| PipelineError(format!("loading {what}: {m}"));
-        let nlp = nlp::Nlp::load_default().map_err(|m| e("NLP models", m))?;
-        let (actors, coder) = match petrarch_ini {
-            None => (
-                actors::ActorDict::builtin().map_err(|m| e("actor dictionaries", m))?,
-                coder::Coder::builtin().map_err(|m| e("verb dictionary", m))?,
-            ),
-            Some(ini) => {
-                let cfg = coder::load_petrarch_config(ini).map_err(|m| e(&ini.display().to_string(), m))?;
-                for w in &cfg.warnings {
-                    eprintln!("dateline: warning: {w}");
-                }
-                (cfg.actors, cfg.coder)
-            }
+        let timed = |f: &dyn Fn() -> Result<Arc<dyn Stage>, PipelineError>| {
+            let t = Instant::now();
+            f().map(|s| (s, t.elapsed()))
         };
-        let gaz = geo::Gazetteer::load_default().map_err(|m| e("gazetteer", m))?;
+        type Loaded = Result<(Arc<dyn Stage>, Duration), PipelineError>;
+        let (nlp, gaz, actors_coder): (Loaded, Loaded, Result<(Loaded, Loaded), PipelineError>) = std::thread::scope(|sc| {
+            let nlp = sc.spawn(|| timed(&|| Ok(Arc::new(nlp::Nlp::load_default().map_err(|m| e("NLP models", m))?) as Arc<dyn Stage>)));
+            let gaz = sc.spawn(|| timed(&|| Ok(Arc::new(geo::Gazetteer::load_default().map_err(|m| e("gazetteer", m))?) as Arc<dyn Stage>)));
+            let dicts = || -> Result<(Loaded, Loaded), PipelineError> {
+                let t = Instant::now();
+                match petrarch_ini {
+                    None => {
+                        let a = sc.spawn(|| timed(&|| Ok(Arc::new(actors::ActorDict::builtin().map_err(|m| e("actor dictionaries", m))?) as Arc<dyn Stage>)));
+                        let c = timed(&|| Ok(Arc::new(coder::Coder::builtin().map_err(|m| e("verb dictionary", m))?) as Arc<dyn Stage>));
+                        Ok((a.join().expect("actor loader thread"), c))
+                    }
+                    Some(ini) => {
+                        let cfg = coder::load_petrarch_config(ini).map_err(|m| e(&ini.display().to_string(), m))?;
+                        for w in &cfg.warnings {
+                            eprintln!("dateline: warning: {w}");
+                        }
+                        let d = t.elapsed();
+                        Ok((Ok((Arc::new(cfg.actors) as Arc<dyn Stage>, d)), Ok((Arc::new(cfg.coder) as Arc<dyn Stage>, d))))
+                    }
+                }
+            };
+            let ac = dicts();
+            (nlp.join().expect("nlp loader thread"), gaz.join().expect("gazetteer loader thread"), ac)
+        });
+        let (actors, coder) = actors_coder?;
+        let (nlp, gaz, actors, coder) = (nlp?, gaz?, actors?, coder?);
+        let load_times = vec![("nlp", nlp.1), ("geo", gaz.1), ("actors", actors.1), ("coder", coder.1)];
         let stages: Vec<Arc<dyn Stage>> = vec![
-            Arc::new(nlp),
+            nlp.0,
             Arc::new(timex::TimeTagger::default()),
-            Arc::new(gaz),
-            Arc::new(actors),
-            Arc::new(coder),
+            gaz.0,
+            actors.0,
+            coder.0,
             Arc::new(timex::EventDater::default()),
             Arc::new(geo::EventPlacer::default()),
         ];
-        Pipeline::new(stages, String::new())
+        let mut p = Pipeline::new(stages, String::new())?;
+        p.load_times = load_times;
+        Ok(p)
+    }
+
+    /// How long each resource took to load in [`Pipeline::standard`].
+    pub fn load_times(&self) -> &[(&'static str, Duration)] {
+        &self.load_times
     }
 
     /// Names of the stages in order.
@@ -86,11 +125,17 @@ impl Pipeline {
         &self.fingerprint
     }
 
-    /// Runs every stage over one article. Never panics on text.
+    /// Runs every stage over one article. Stages must not panic; as a last line of defence a
+    /// panicking stage is caught, recorded as a diagnostic, and the remaining stages still run,
+    /// so one odd article never takes the whole run down.
     pub fn analyze(&self, article: Article) -> Doc {
         let mut doc = Doc::new(article);
         for s in &self.stages {
-            s.run(&mut doc);
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.run(&mut doc)));
+            if r.is_err() {
+                let origin = doc.article.origin.clone();
+                doc.note(s.name(), format!("internal error in stage '{}' on {origin}; its results for this article may be incomplete", s.name()));
+            }
         }
         doc
     }

@@ -127,7 +127,7 @@ async function loadTimeline() {
   const byDay = new Map(days.map(d => [d, { 1: 0, 2: 0, 3: 0, 4: 0 }]));
   for (const s of r.series) if (byDay.has(s.period)) byDay.get(s.period)[s.quad_class] = s.count;
   const max = Math.max(...days.map(d => Object.values(byDay.get(d)).reduce((a, b) => a + b, 0)));
-  const W = 700, H = 140, x0 = 10, bw = Math.max(1, W / days.length);
+  const W = 700, H = 140, x0 = 10, bw = Math.max(1, Math.min(24, W / days.length));
   days.forEach((d, i) => {
     let y = H;
     for (const q of [1, 2, 3, 4]) {

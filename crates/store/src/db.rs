@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_src_day ON events(src_code, day);
 CREATE INDEX IF NOT EXISTS events_tgt_day ON events(tgt_code, day);
 CREATE INDEX IF NOT EXISTS events_day ON events(day);
-CREATE INDEX IF NOT EXISTS events_code_day ON events(code, day);
+
 
 "#;
 

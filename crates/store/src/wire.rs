@@ -16,7 +16,8 @@ fn actor(a: &Option<EventActor>, text: &str) -> Value {
 
 /// A place as written inside an event.
 pub fn place(p: &Place) -> Value {
-    json!({"name": p.name, "country": p.country, "lat": p.lat, "lon": p.lon, "geonames_id": p.geonames_id})
+    json!({"name": p.name, "country": p.country, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+           "geonames_id": p.geonames_id, "feature": p.feature})
 }
 
 /// An event's own fields (without the article-level ones), in contract order.

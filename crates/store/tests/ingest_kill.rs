@@ -157,3 +157,82 @@ fn sigkill_mid_ingest_then_rerun_matches_uninterrupted_run() {
     }
     panic!("could not kill the ingest mid-way: it always finished first");
 }
+
+/// The sample article, ingested and exported as GDELT rows, parses back against
+/// ../shared/data/gdelt/events_schema.csv; its Parquet export reads back in pyarrow with the
+/// same row count (when python3 with pyarrow is installed).
+#[test]
+fn sample_article_exports_parse_back() {
+    let Some(bin) = binary() else {
+        eprintln!("skipping: target/release/dateline not built (cargo build --release -p dateline)");
+        return;
+    };
+    let shared = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared"));
+    let sample = shared.join("samples/moscowtimes-2020-09-07-lavrov-assad.md");
+    let schema = match std::fs::read_to_string(shared.join("data/gdelt/events_schema.csv")) {
+        Ok(s) if sample.exists() => s,
+        _ => {
+            eprintln!("skipping: ../shared (sample article, GDELT schema) not available");
+            return;
+        }
+    };
+    let types: Vec<(String, String)> = schema
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let mut it = l.splitn(3, ',');
+            Some((it.next()?.to_string(), it.next()?.to_string()))
+        })
+        .collect();
+    assert_eq!(types.len(), 61);
+    let dir = std::env::temp_dir().join(format!("dateline-sample-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("s.db");
+    ingest(&bin, &sample, &db);
+    let n_events = count(&db, "events");
+    assert!(n_events > 0, "no events from the sample article");
+    let out = Command::new(&bin).args(["export", "--format", "gdelt", "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(rows.lines().count() as i64, n_events);
+    for row in rows.lines() {
+        let c: Vec<&str> = row.split('\t').collect();
+        assert_eq!(c.len(), types.len(), "{row}");
+        for (v, (name, ty)) in c.iter().zip(&types) {
+            if v.is_empty() {
+                continue;
+            }
+            match ty.as_str() {
+                "INTEGER" => assert!(v.parse::<i64>().is_ok(), "{name}={v} is not an INTEGER"),
+                "FLOAT" => assert!(v.parse::<f64>().is_ok(), "{name}={v} is not a FLOAT"),
+                _ => {}
+            }
+        }
+        assert_eq!(c[1].len(), 8, "SQLDATE");
+        assert!(c[26].starts_with(c[28]), "EventCode starts with EventRootCode");
+    }
+    // The sample's meeting: Syrian and Russian governments, CAMEO 04, on 2020-09-07.
+    assert!(
+        rows.lines().any(|r| {
+            let c: Vec<&str> = r.split('\t').collect();
+            c[28] == "04" && c[1] == "20200907" && [c[5], c[15]].contains(&"SYRGOV") && [c[5], c[15]].contains(&"RUSGOV")
+        }),
+        "no SYRGOV/RUSGOV 04 row on 20200907:\n{rows}"
+    );
+    let has_pyarrow = Command::new("python3").args(["-c", "import pyarrow.parquet"]).output().map(|o| o.status.success()).unwrap_or(false);
+    if has_pyarrow {
+        let pq = dir.join("s.parquet");
+        let st = Command::new(&bin).args(["export", "--format", "parquet", "-o"]).arg(&pq).arg("--db").arg(&db).status().unwrap();
+        assert!(st.success());
+        let o = Command::new("python3")
+            .args(["-c", "import sys, pyarrow.parquet as pq; t = pq.read_table(sys.argv[1]); print(t.num_rows, t.schema.field('goldstein').type, t.schema.field('source').type)"])
+            .arg(&pq)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(String::from_utf8(o.stdout).unwrap().trim(), format!("{n_events} double string"));
+    } else {
+        eprintln!("note: pyarrow not installed; Parquet read-back skipped");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -710,6 +710,11 @@ impl<'a> G<'a> {
         // a quantity: "the past two months", "the first nine months", "the next several days"
         if let Some((q, e)) = self.qty(j, false) {
             if let Some((u, _)) = lex::unit(self.w(e)) {
+                if q == Qty::X && rel == -1 && !matches!(u, Unit::Second | Unit::Minute | Unit::Hour | Unit::Day) {
+                    let mut c = core(e + 1, TimeKind::DATE, Sem::Lit("PAST_REF".into()))?;
+                    c.the_ok = true;
+                    return Some(c);
+                }
                 let mut c = core(e + 1, TimeKind::DURATION, Sem::Lit(duration(q, u)))?;
                 c.the_ok = true;
                 return Some(c);
@@ -762,7 +767,7 @@ impl<'a> G<'a> {
             }
         }
         if let Some(s) = lex::season(nx) {
-            return core(j + 1, TimeKind::DATE, Sem::Season { s, y: None, rel: rel.min(1).max(-1) as i8 });
+            return core(j + 1, TimeKind::DATE, Sem::Season { s, y: None, rel: rel.clamp(-1, 1) as i8 });
         }
         if let Some(p) = lex::part_of_day(nx) {
             if nx.ends_with('s') {
@@ -813,6 +818,13 @@ impl<'a> G<'a> {
             // "one years" is odd; still fine
         }
         end += 1;
+        let mut q = q;
+        if let (Qty::N(n), false) = (q, hyph) {
+            if self.is(end, "and") && self.is(end + 1, "a") && self.is(end + 2, "half") {
+                q = Qty::N(n + 0.5);
+                end += 3;
+            }
+        }
         // "-old", "-long", "year-old"; an age ("a 6-year-old boy") is no temporal expression
         let old = if self.hyphen(end) && matches!(self.w(end + 1), "old" | "long") {
             Some(end + 2)
@@ -902,20 +914,20 @@ impl<'a> G<'a> {
                     return core(e, TimeKind::TIME, Sem::Off { unit: Unit::Day, n, tod: Some(t) });
                 }
                 // "the day before yesterday"
-                return core(end, TimeKind::DATE, day(n));
+                core(end, TimeKind::DATE, day(n))
             }
             "now" | "currently" | "nowadays" | "presently" => {
                 if w == "now" && i > 0 && matches!(self.w(i - 1), "from" | "until" | "till") {
                     return None;
                 }
-                return core(i + 1, TimeKind::DATE, lit("PRESENT_REF"));
+                core(i + 1, TimeKind::DATE, lit("PRESENT_REF"))
             }
             "recently" | "lately" => core(i + 1, TimeKind::DATE, lit("PAST_REF")),
-            "daily" | "nightly" => return core(i + 1, TimeKind::SET, lit("P1D")),
-            "weekly" => return core(i + 1, TimeKind::SET, lit("P1W")),
-            "monthly" => return core(i + 1, TimeKind::SET, lit("P1M")),
+            "daily" | "nightly" => core(i + 1, TimeKind::SET, lit("P1D")),
+            "weekly" => core(i + 1, TimeKind::SET, lit("P1W")),
+            "monthly" => core(i + 1, TimeKind::SET, lit("P1M")),
 
-            "hourly" => return core(i + 1, TimeKind::SET, lit("PT1H")),
+            "hourly" => core(i + 1, TimeKind::SET, lit("PT1H")),
             "every" | "each" | "per" => {
                 let mut j = i + 1;
                 if self.is(j, "other") {
@@ -937,7 +949,10 @@ impl<'a> G<'a> {
                 if let Some(p) = lex::part_of_day(self.w(j)) {
                     return core(j + 1, TimeKind::SET, Sem::Lit(format!("TXX{p}")));
                 }
-                return None;
+                if let Some((m, e)) = self.month(j) {
+                    return core(e, TimeKind::SET, Sem::Lit(format!("XXXX-{m:02}")));
+                }
+                None
             }
             "future" | "past" | "present" => {
                 let prev = if i > 0 { self.w(i - 1) } else { "" };
@@ -957,12 +972,12 @@ impl<'a> G<'a> {
                 };
                 let mut c = core(i + 1, TimeKind::DATE, lit(v))?;
                 c.the_ok = true;
-                return Some(c);
+                Some(c)
             }
             "near" if self.is(i + 1, "future") => {
                 let mut c = core(i + 2, TimeKind::DATE, lit("FUTURE_REF"))?;
                 c.the_ok = true;
-                return Some(c);
+                Some(c)
             }
             "recent" | "coming" => {
                 // "recent years" (fuzzy past), "recent months" (vague duration)
@@ -970,12 +985,17 @@ impl<'a> G<'a> {
                 if !plural {
                     return None;
                 }
-                if w == "recent" && matches!(u, Unit::Year | Unit::Decade) {
+                if w == "recent" && matches!(u, Unit::Year | Unit::Decade | Unit::Week) {
                     return core(i + 2, TimeKind::DATE, lit("PAST_REF"));
+                }
+                if w == "coming" && !matches!(u, Unit::Year | Unit::Decade) {
+                    let mut c = core(i + 2, TimeKind::DATE, lit("FUTURE_REF"))?;
+                    c.the_ok = true;
+                    return Some(c);
                 }
                 let mut c = core(i + 2, TimeKind::DURATION, Sem::Lit(duration(Qty::X, u)))?;
                 c.the_ok = true;
-                return Some(c);
+                Some(c)
             }
             "weekend" => {
                 let prev = if i > 0 { self.w(i - 1) } else { "" };
@@ -984,7 +1004,7 @@ impl<'a> G<'a> {
                 }
                 let mut c = core(i + 1, TimeKind::DATE, Sem::Off { unit: Unit::Weekend, n: 0, tod: None })?;
                 c.the_ok = true;
-                return Some(c);
+                Some(c)
             }
             "years" | "decades" | "months" | "weeks" | "centuries" => {
                 // bare plural after "for", "in", "over": "for years"
@@ -996,7 +1016,7 @@ impl<'a> G<'a> {
                     return None;
                 }
                 let (u, _) = lex::unit(w)?;
-                return core(i + 1, TimeKind::DURATION, Sem::Lit(duration(Qty::X, u)));
+                core(i + 1, TimeKind::DURATION, Sem::Lit(duration(Qty::X, u)))
             }
             "year" | "month" => {
                 // "year-earlier", "year-ago", "year-end"
@@ -1015,7 +1035,7 @@ impl<'a> G<'a> {
                         _ => {}
                     }
                 }
-                return None;
+                None
             }
             "christmas" | "thanksgiving" | "halloween" if self.cap(i) => {
                 let (m, d, mut end) = match w {
@@ -1029,7 +1049,7 @@ impl<'a> G<'a> {
                     y = Some(yy);
                     end += 1;
                 }
-                return core(end, TimeKind::DATE, Sem::Holiday { m, d, y });
+                core(end, TimeKind::DATE, Sem::Holiday { m, d, y })
             }
             "new" if self.cap(i) && self.is(i + 1, "year") && self.apostrophe(i + 2) && self.is(i + 3, "s") => {
                 let (m, d, end) = match self.w(i + 4) {
@@ -1037,7 +1057,7 @@ impl<'a> G<'a> {
                     "eve" => (12, 31, i + 5),
                     _ => return None,
                 };
-                return core(end, TimeKind::DATE, Sem::Holiday { m, d, y: None });
+                core(end, TimeKind::DATE, Sem::Holiday { m, d, y: None })
             }
             _ => None,
         }
@@ -1093,7 +1113,7 @@ impl<'a> G<'a> {
         let mut best: Option<Core> = None;
         let mut take = |c: Option<Core>| {
             if let Some(c) = c {
-                if best.as_ref().map_or(true, |b| c.end > b.end) {
+                if best.as_ref().is_none_or(|b| c.end > b.end) {
                     best = Some(c);
                 }
             }
@@ -1165,7 +1185,6 @@ impl<'a> G<'a> {
             j += 1;
         }
         // position modifiers
-        let start_core = j;
         let pm: Option<(&'static str, usize)> = match self.w(j) {
             "early" | "late" => {
                 let m = if self.is(j, "early") { "START" } else { "END" };
@@ -1182,7 +1201,7 @@ impl<'a> G<'a> {
                     Some(("MID", 1))
                 }
             }
-            "end" | "beginning" | "start" | "middle" | "close" | "turn" if self.is(j + 1, "of") && (the || self.is(j + 2, "the") || true) => {
+            "end" | "beginning" | "start" | "middle" | "close" | "turn" if self.is(j + 1, "of") => {
                 let m = match self.w(j) {
                     "end" | "close" => "END",
                     "middle" => "MID",
@@ -1223,15 +1242,15 @@ impl<'a> G<'a> {
             // "about Monday" is no approximation worth keeping: drop the modifier word
             return None;
         }
-        let _ = start_core;
-        let start = if approx.is_some() {
+        // the expression starts at the quantity modifier or a "the" it admits, else at the
+        // position modifier, else at the core
+        let start = if approx.is_some() || (the && (c.the_ok || pm.is_some())) {
             i
-        } else if the && (c.the_ok || pm.is_some()) {
-            i
+        } else if pm.is_some() {
+            j
         } else {
-            k.max(if pm.is_some() { j } else { k })
+            k
         };
-        let start = if pm.is_some() && !(the && (c.the_ok || pm.is_some())) && approx.is_none() { j } else { start };
         Some(Hit { start, end: c.end, kind: c.kind, sem: c.sem, modi: approx.or(modi) })
     }
 }

@@ -249,8 +249,12 @@ pub fn ordinal(w: &str) -> Option<u32> {
         "thirtieth" => 30,
         _ => {
             let n = w.len();
-            if n >= 3 && matches!(&w[n - 2..], "st" | "nd" | "rd" | "th") && w[..n - 2].bytes().all(|b| b.is_ascii_digit()) {
-                return w[..n - 2].parse().ok();
+            // `get` rather than indexing: `w` may end in a multi-byte character ("1’").
+            let (Some(num), Some(suffix)) = (w.get(..n.saturating_sub(2)), w.get(n.saturating_sub(2)..)) else {
+                return None;
+            };
+            if n >= 3 && matches!(suffix, "st" | "nd" | "rd" | "th") && num.bytes().all(|b| b.is_ascii_digit()) {
+                return num.parse().ok();
             }
             return None;
         }

@@ -342,6 +342,14 @@ fn date_of(value: &str, anchor: Option<Date>) -> Option<(String, DatePrecision)>
     Some((value.to_string(), DatePrecision::Fuzzy))
 }
 
+/// Whether the expression at byte `start` only bounds an interval ("since 2012", "until
+/// Friday", "before 2015"): it does not give the event's own date.
+fn bounds_only(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end();
+    let word = before.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+    matches!(word.to_ascii_lowercase().as_str(), "since" | "until" | "till" | "through" | "by" | "before" | "after" | "from" | "to")
+}
+
 impl EventDater {
     /// Index (in `doc.times`) of the expression that dates an event with predicate starting at
     /// byte `pred` in sentence `sent` (byte span `[ss, se)`).
@@ -349,7 +357,7 @@ impl EventDater {
         let cands: Vec<usize> = (0..doc.times.len())
             .filter(|&k| {
                 let t = &doc.times[k];
-                t.start >= ss && t.end <= se && matches!(t.kind, TimeKind::DATE | TimeKind::TIME) && !t.value.contains('X')
+                t.start >= ss && t.end <= se && matches!(t.kind, TimeKind::DATE | TimeKind::TIME) && !t.value.contains('X') && !bounds_only(&doc.article.text, t.start)
             })
             .collect();
         if cands.is_empty() {
@@ -409,7 +417,7 @@ impl EventDater {
                         let Some(x) = head(cur) else { break };
                         if clause.contains(&x) {
                             let dist = t.start.abs_diff(pred);
-                            if best.map_or(true, |b| (steps, dist) < (b.0, b.1)) {
+                            if best.is_none_or(|b| (steps, dist) < (b.0, b.1)) {
                                 best = Some((steps, dist, k));
                             }
                             break;

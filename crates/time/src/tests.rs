@@ -107,6 +107,14 @@ fn never_panics_on_odd_text() {
 }
 
 #[test]
+fn a_number_before_a_curly_quote_is_not_cut_inside_the_quote() {
+    // regression: "1’" was sliced at byte len-2, inside the three-byte quote, and panicked
+    for t in ["the 1’ mark", "on the 21’st", "1’", "’’ 3’ May 2’"] {
+        let _ = run(t, "2020-09-07");
+    }
+}
+
+#[test]
 fn offsets_are_exact_in_unicode_text() {
     let text = "«Über» talks — on Sunday night — ended.";
     let got = tag(text, Date::new(2020, 9, 7), &[]);
@@ -154,8 +162,31 @@ fn events_take_the_date_of_their_attached_expression() {
     assert_eq!(d.events[0].date.as_deref(), Some("2020-09-07"));
     assert_eq!(d.events[0].date_text, None);
 
+    // "since 2012" bounds an interval; it does not date the visit
+    let d = event_doc("Lavrov made his first visit since 2012.", "visit", None);
+    assert_eq!(d.events[0].date.as_deref(), Some("2020-09-07"));
+    assert_eq!(d.events[0].date_precision, Some(DatePrecision::Day));
+
     // without a parse: the nearest expression in the sentence
     let d = event_doc("In 2018 Syria awarded the company a concession.", "awarded", None);
     assert_eq!(d.events[0].date.as_deref(), Some("2018"));
     assert_eq!(d.events[0].date_precision, Some(DatePrecision::Year));
+}
+
+#[test]
+fn sample_article_dates() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/moscowtimes-2020-09-07-lavrov-assad.md");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        println!("skipping: {path} not found (../shared is absent)");
+        return;
+    };
+    let got = tag(&text, Date::new(2020, 9, 7), &[]);
+    let find = |w: &str| got.iter().find(|t| &text[t.start..t.end] == w).map(|t| t.value.as_str());
+    assert_eq!(find("Sunday night"), Some("2020-09-06TNI"));
+    assert_eq!(find("2018"), Some("2018"));
+    assert_eq!(find("January this year"), Some("2020-01"));
+    assert_eq!(find("December 2017"), Some("2017-12"));
+    assert_eq!(find("Monday"), Some("2020-09-07"));
+    assert_eq!(find("49 years"), Some("P49Y"));
+    assert_eq!(find("recent years"), Some("PAST_REF"));
 }

@@ -70,6 +70,12 @@ struct BenchArgs {
 
 /// Runs `kind` with its unparsed arguments.
 pub fn run(kind: &str, args: Vec<String>) -> Result<ExitCode> {
+    // The extractor recovers from panics inside its HTML dependencies (the page falls back
+    // to a simpler mode); say so in one line instead of a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("dateline: warning: internal error in the HTML extractor{at} (recovered)");
+    }));
     match kind {
         "extract:" => extract(super::parse("extract", args)),
         "eval:extract" => eval(super::parse("eval extract", args)),

@@ -55,7 +55,7 @@ struct TrainArgs {
     #[arg(long, default_values = ["../shared/data/corpora/bbc", "../shared/data/corpora/reuters21578"])]
     corpus: Vec<PathBuf>,
     /// Words seen fewer times than this get no word class.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 2)]
     min_count: u32,
     /// Output lemmatizer model file.
     #[arg(long, default_value = "models/lemma.bin")]

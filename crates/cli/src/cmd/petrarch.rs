@@ -50,7 +50,7 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
     };
     eprintln!("loaded in {:.0} ms", t0.elapsed().as_secs_f64() * 1e3);
     let mut per_cat: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    let (mut n, mut exact, mut bad) = (0usize, 0usize, 0usize);
+    let (mut n, mut exact, mut bad, mut crashed) = (0usize, 0usize, 0usize, 0usize);
     for (ln, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -72,7 +72,19 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
                 cfg.coder.run(&mut d);
                 d
             }
-            None => pipeline.analyze(article),
+            None => {
+                // a panic in any stage is a bug: count it, report it, and go on
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pipeline.analyze(article))) {
+                    Ok(d) => d,
+                    Err(_) => {
+                        eprintln!("{}:{}: record {id}: the pipeline panicked", a.suite.display(), ln + 1);
+                        crashed += 1;
+                        n += 1;
+                        per_cat.entry(r.category.clone()).or_default().0 += 1;
+                        continue;
+                    }
+                }
+            }
         };
         if a.explain.as_deref() == Some(id.as_str()) {
             let c = match &gold {
@@ -101,7 +113,7 @@ fn eval(a: EvalArgs) -> Result<ExitCode> {
         println!("{:<10} {:>7} {:>7} {:>6.1}%", cat, k, e, 100.0 * *e as f64 / (*k).max(1) as f64);
     }
     let mode = if a.gold_parse { "gold-parse" } else { "raw-text" };
-    println!("suite={} mode={mode} records={n} exact={exact} accuracy={:.4} unreadable={bad}", a.suite.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(), exact as f64 / n.max(1) as f64);
+    println!("suite={} mode={mode} records={n} exact={exact} accuracy={:.4} unreadable={bad} crashed={crashed}", a.suite.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default(), exact as f64 / n.max(1) as f64);
     Ok(ExitCode::SUCCESS)
 }
 

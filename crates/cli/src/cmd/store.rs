@@ -14,6 +14,18 @@ use store::{Filter, Store};
 
 /// Runs `kind` with its unparsed arguments.
 pub fn run(kind: &str, args: Vec<String>) -> Result<ExitCode> {
+    let r = run_kind(kind, args);
+    // A closed pipe (`dateline query | head`) is a normal way to stop reading.
+    match &r {
+        Err(e) if e.chain().any(|c| {
+            c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+                || matches!(c.downcast_ref::<store::Error>(), Some(store::Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe)
+        }) => Ok(ExitCode::SUCCESS),
+        _ => r,
+    }
+}
+
+fn run_kind(kind: &str, args: Vec<String>) -> Result<ExitCode> {
     match kind {
         "ingest:" => ingest(super::parse("ingest", args)),
         "query:" => query(super::parse("query", args)),
@@ -190,9 +202,9 @@ struct QueryArgs {
     /// Print counts grouped by up to 3 of: day, week, month, year, code, root, quad, source, target, country.
     #[arg(long, value_name = "KEYS")]
     count_by: Option<String>,
-    /// Rows to print.
-    #[arg(long, default_value_t = 50)]
-    limit: u32,
+    /// Rows to print (default: 50 events, or 10000 count groups).
+    #[arg(long)]
+    limit: Option<u32>,
     /// Rows to skip.
     #[arg(long, default_value_t = 0)]
     offset: u32,
@@ -223,7 +235,7 @@ fn query(a: QueryArgs) -> Result<ExitCode> {
     if let Some(keys) = &a.count_by {
         let by: Vec<GroupBy> = keys.split(',').map(GroupBy::parse).collect::<store::Result<_>>()?;
         let names: Vec<&str> = keys.split(',').map(str::trim).collect();
-        let rows = store.counts(&f, &by, a.limit.max(1).saturating_mul(if a.limit == 50 { 200 } else { 1 }))?;
+        let rows = store.counts(&f, &by, a.limit.unwrap_or(10_000))?;
         for r in rows {
             if table {
                 writeln!(out, "{}\t{}\t{:.2}", r.keys.join("\t"), r.count, r.goldstein)?;
@@ -240,7 +252,7 @@ fn query(a: QueryArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let page = store.events(&f, a.limit, a.offset)?;
+    let page = store.events(&f, a.limit.unwrap_or(50), a.offset)?;
     if table {
         writeln!(out, "{:>8}  {:<10}  {:<10}  {:<5}  {:<10}  {:>5}  {:<14}  evidence", "id", "day", "source", "code", "target", "gold", "place")?;
     }
