@@ -107,18 +107,19 @@ pub struct Entry {
 }
 
 /// Magic bytes at the start of the binary gazetteer (format version 1).
-pub const BIN_MAGIC: &[u8; 8] = b"DLGAZ01\n";
+pub const BIN_MAGIC: &[u8; 8] = b"DLGAZ02\n";
 /// Bytes per entry record in the binary gazetteer.
 const REC: usize = 44;
-/// Header: magic, then `n_entries`, `n_keys`, `max_tokens`, `n_ids`, `strings_len`, `extra_len`.
-const HEADER: usize = 8 + 6 * 4;
+/// Header: magic, then `n_entries`, `n_keys`, `max_tokens`, `n_ids`, `strings_len`, `keys_len`,
+/// `extra_len`.
+const HEADER: usize = 8 + 7 * 4;
 
-/// The folded-name index in the binary layout: keys are `strings[key_starts[i]..key_starts[i+1]]`
+/// The folded-name index in the binary layout: keys are `keys[key_starts[i]..key_starts[i+1]]`
 /// (sorted), their entries `ids[id_starts[i]..id_starts[i+1]]`; all arrays little-endian u32.
 /// Borrowed straight from the embedded file, so loading builds nothing.
 #[derive(Clone, Copy)]
 struct Index {
-    strings: &'static [u8],
+    keys: &'static [u8],
     key_starts: &'static [u8],
     id_starts: &'static [u8],
     ids: &'static [u8],
@@ -132,7 +133,7 @@ fn u32_at(a: &[u8], i: usize) -> u32 {
 impl Index {
     fn key(&self, i: usize) -> &'static [u8] {
         let (a, b) = (u32_at(self.key_starts, i) as usize, u32_at(self.key_starts, i + 1) as usize);
-        self.strings.get(a..b).unwrap_or(&[])
+        self.keys.get(a..b).unwrap_or(&[])
     }
     fn find(&self, key: &str) -> Option<usize> {
         let key = key.as_bytes();
@@ -187,7 +188,7 @@ impl Data {
     }
 
     fn empty(n_entries: usize) -> Data {
-        let index = Index { strings: &[], key_starts: &[], id_starts: &[], ids: &[], n: 0 };
+        let index = Index { keys: &[], key_starts: &[], id_starts: &[], ids: &[], n: 0 };
         Data {
             entries: Vec::with_capacity(n_entries),
             index,
@@ -266,7 +267,7 @@ impl Data {
             d.push_entry(Entry { id, name, feature, country, admin1, lat, lon, population });
         }
         d.index = Index {
-            strings: Box::leak(keys.into_bytes().into_boxed_slice()),
+            keys: Box::leak(keys.into_bytes().into_boxed_slice()),
             key_starts: leak_u32s(&key_starts),
             id_starts: leak_u32s(&id_starts),
             ids: leak_u32s(&ids),
@@ -286,7 +287,7 @@ impl Data {
             return Err(err("not a dateline binary gazetteer (bad magic)"));
         }
         let h = |i: usize| u32_at(&bytes[8..HEADER], i) as usize;
-        let (n_entries, n_keys, max_tokens, n_ids, strings_len, extra_len) = (h(0), h(1), h(2), h(3), h(4), h(5));
+        let (n_entries, n_keys, max_tokens, n_ids, strings_len, keys_len, extra_len) = (h(0), h(1), h(2), h(3), h(4), h(5), h(6));
         let mut pos = HEADER;
         let mut take = |len: Option<usize>| -> Result<&'static [u8], String> {
             let end = len.and_then(|l| pos.checked_add(l)).filter(|&e| e <= bytes.len()).ok_or_else(|| err("truncated"))?;
@@ -299,6 +300,9 @@ impl Data {
         let id_starts = take(n_keys.checked_add(1).and_then(|n| n.checked_mul(4)))?;
         let ids = take(n_ids.checked_mul(4))?;
         let strings = take(Some(strings_len))?;
+        // keys are compared as bytes and never handed out, so they need no UTF-8 check
+        // (which would touch all their pages at start-up)
+        let keys = take(Some(keys_len))?;
         let extra = take(Some(extra_len))?;
         let strs = std::str::from_utf8(strings).map_err(|e| err(&format!("strings not UTF-8: {e}")))?;
         let extra = std::str::from_utf8(extra).map_err(|e| err(&format!("extra lines not UTF-8: {e}")))?;
@@ -314,10 +318,10 @@ impl Data {
             let (lat, lon) = (f32::from_bits(u32le(16)), f32::from_bits(u32le(20)));
             d.push_entry(Entry { id: u64le(0), name, feature, country, admin1, lat, lon, population: u64le(8) });
         }
-        if u32_at(key_starts, n_keys) as usize > strings.len() || u32_at(id_starts, n_keys) as usize > n_ids {
+        if u32_at(key_starts, n_keys) as usize > keys.len() || u32_at(id_starts, n_keys) as usize > n_ids {
             return Err(err("index points past its data"));
         }
-        d.index = Index { strings, key_starts, id_starts, ids, n: n_keys };
+        d.index = Index { keys, key_starts, id_starts, ids, n: n_keys };
         d.max_tokens = max_tokens.max(1);
         d.extra = extra;
         d.finish(origin)?;
@@ -325,11 +329,11 @@ impl Data {
     }
 
     /// The binary form read by [`Data::from_bin`] (written by `examples/pack_gazetteer.rs`):
-    /// header, fixed-width entry records, the index arrays, one string blob (names, codes,
-    /// keys) and the capital and demonym lines as text.
+    /// header, fixed-width entry records, the index arrays, the string blob of names and codes,
+    /// the blob of index keys and the capital and demonym lines as text.
     pub fn to_bin(&self) -> Result<Vec<u8>, String> {
         let too_big = |what: &str| format!("gazetteer too large for the binary form: {what}");
-        let mut strings: Vec<u8> = self.index.strings.to_vec();
+        let mut strings: Vec<u8> = Vec::new();
         let mut interned: HashMap<&str, u32> = HashMap::new();
         let mut intern = |s: &'static str, strings: &mut Vec<u8>| -> Result<u32, String> {
             if let Some(&o) = interned.get(s) {
@@ -366,7 +370,7 @@ impl Data {
         let n_ids = self.index.ids.len() / 4;
         let mut out = Vec::with_capacity(HEADER + records.len() + strings.len() + self.index.ids.len() * 2);
         out.extend_from_slice(BIN_MAGIC);
-        for v in [self.entries.len(), self.index.n, self.max_tokens, n_ids, strings.len(), self.extra.len()] {
+        for v in [self.entries.len(), self.index.n, self.max_tokens, n_ids, strings.len(), self.index.keys.len(), self.extra.len()] {
             out.extend_from_slice(&u32::try_from(v).map_err(|_| too_big("count"))?.to_le_bytes());
         }
         out.extend_from_slice(&records);
@@ -374,6 +378,7 @@ impl Data {
         out.extend_from_slice(self.index.id_starts);
         out.extend_from_slice(self.index.ids);
         out.extend_from_slice(&strings);
+        out.extend_from_slice(self.index.keys);
         out.extend_from_slice(self.extra.as_bytes());
         Ok(out)
     }
@@ -538,7 +543,8 @@ K\tsyrian arab republic\t1\n";
         let n = ids.len();
         let extra = TSV.lines().filter(|l| l.starts_with("C\t") || l.starts_with("D\t")).map(|l| l.len() + 1).sum::<usize>();
         let strings = u32::from_le_bytes([ids[8 + 16], ids[8 + 17], ids[8 + 18], ids[8 + 19]]) as usize;
-        let ids_end = n - extra - strings;
+        let keys = u32::from_le_bytes([ids[8 + 20], ids[8 + 21], ids[8 + 22], ids[8 + 23]]) as usize;
+        let ids_end = n - extra - keys - strings;
         ids[ids_end - 4..ids_end].copy_from_slice(&u32::MAX.to_le_bytes());
         let d = Data::from_bin(Box::leak(ids.into_boxed_slice()), "ids.bin").unwrap();
         assert!(d.lookup("syrian arab republic").is_empty());
