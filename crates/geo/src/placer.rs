@@ -59,9 +59,32 @@ impl Stage for EventPlacer {
     }
 }
 
-/// Places (indices into `doc.places`) inside `span`.
+/// Places (indices into `doc.places`) inside `span`. Places are in text order, so a binary
+/// search finds the first candidate: per-event work stays proportional to the sentence, not
+/// to the document (long documents have many events).
 fn places_in(doc: &Doc, span: Span) -> Vec<usize> {
-    (0..doc.places.len()).filter(|&i| span.contains(Span::new(doc.places[i].start, doc.places[i].end))).collect()
+    let lo = doc.places.partition_point(|p| p.start < span.start);
+    (lo..doc.places.len())
+        .take_while(|&i| doc.places[i].start < span.end.max(span.start + 1))
+        .filter(|&i| span.contains(Span::new(doc.places[i].start, doc.places[i].end)))
+        .collect()
+}
+
+/// Token indices of the sentence holding token `i` (a token's dependents are in its sentence).
+fn sentence_range(doc: &Doc, i: usize) -> std::ops::Range<usize> {
+    match doc.sentence_of_token(i) {
+        Some(s) => doc.sentences[s].token_start..doc.sentences[s].token_end,
+        None => 0..doc.tokens.len(),
+    }
+}
+
+/// Indices of the tokens lying wholly inside `span` (tokens are in text order and disjoint).
+fn tokens_in(doc: &Doc, span: Span) -> Vec<usize> {
+    let lo = doc.tokens.partition_point(|t| t.start < span.start);
+    (lo..doc.tokens.len())
+        .take_while(|&i| doc.tokens[i].start < span.end)
+        .filter(|&i| doc.tokens[i].end <= span.end)
+        .collect()
 }
 
 /// Whether a mention is a demonym ("Syrian") rather than a name of the place.
@@ -76,7 +99,7 @@ fn is_demonym(doc: &Doc, m: &PlaceMention) -> bool {
 /// The place whose head is attached to the predicate through obl/nmod with a locative case.
 fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
     let toks = &doc.tokens;
-    let pred: Vec<usize> = (0..toks.len()).filter(|&i| predicate.contains(Span::new(toks[i].start, toks[i].end))).collect();
+    let pred: Vec<usize> = tokens_in(doc, predicate);
     if pred.is_empty() {
         return None;
     }
@@ -86,7 +109,7 @@ fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
         if is_demonym(doc, m) {
             continue;
         }
-        let inside: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].start >= m.start && toks[i].end <= m.end).collect();
+        let inside: Vec<usize> = tokens_in(doc, Span::new(m.start, m.end));
         // the mention's head: the token whose head lies outside the mention
         let Some(&h) = inside.iter().find(|&&i| {
             let hd = toks[i].head;
@@ -105,7 +128,7 @@ fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
             }
             let governor = toks[cur].head;
             let after_motion = governor >= 0 && MOTION.contains(&doc.token_text(governor as usize).to_lowercase().as_str());
-            has_case |= (0..toks.len()).any(|c| {
+            has_case |= sentence_range(doc, cur).any(|c| {
                 if toks[c].head != cur as i32 || toks[c].deprel != "case" {
                     return false;
                 }
@@ -119,7 +142,7 @@ fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
             cur = hd as usize;
             // a word with its own subject heads another clause ("after which he was due to head
             // to Cyprus"): the place belongs to that clause, not to the event
-            let own_clause = (0..toks.len()).any(|c| toks[c].head == cur as i32 && toks[c].deprel.starts_with("nsubj") || toks[c].head == cur as i32 && toks[c].deprel.starts_with("csubj"));
+            let own_clause = sentence_range(doc, cur).any(|c| toks[c].head == cur as i32 && toks[c].deprel.starts_with("nsubj") || toks[c].head == cur as i32 && toks[c].deprel.starts_with("csubj"));
             if own_clause && !pred.contains(&cur) {
                 break;
             }
