@@ -38,15 +38,24 @@ pub struct Nlp {
 impl Nlp {
     /// Loads the models compiled into the binary.
     pub fn load_default() -> Result<Nlp, String> {
-        let tagger = tagger::Tagger::load_default()?;
-        let mut lemmatizer = lemma::Lemmatizer::load_default()?;
-        lemmatizer.set_vocab(tagger.clusters().clone());
-        Ok(Nlp {
-            sbd: tok_sbd::Sbd::load_default()?,
-            tagger,
-            lemmatizer,
-            parser: parser::Parser::load_default()?,
-            ner: ner::Ner::load_default()?,
+        // The models are independent until the lemmatizer borrows the tagger's vocabulary:
+        // decode them on parallel threads (start-up time is part of every command's latency).
+        std::thread::scope(|sc| {
+            let parser = sc.spawn(parser::Parser::load_default);
+            let ner = sc.spawn(ner::Ner::load_default);
+            let lemmatizer = sc.spawn(lemma::Lemmatizer::load_default);
+            let sbd = sc.spawn(tok_sbd::Sbd::load_default);
+            let tagger = tagger::Tagger::load_default()?;
+            let join = |what: &str| format!("{what} loader thread panicked");
+            let mut lemmatizer = lemmatizer.join().map_err(|_| join("lemmatizer"))??;
+            lemmatizer.set_vocab(tagger.clusters().clone());
+            Ok(Nlp {
+                sbd: sbd.join().map_err(|_| join("sentence splitter"))??,
+                tagger,
+                lemmatizer,
+                parser: parser.join().map_err(|_| join("parser"))??,
+                ner: ner.join().map_err(|_| join("NER"))??,
+            })
         })
     }
 
@@ -149,6 +158,18 @@ mod tests {
         assert_eq!(get("agreements").upos, "NOUN");
         assert_eq!(get("The").lemma, "the");
         assert!(doc.tokens.iter().all(|t| !t.upos.is_empty() && !t.lemma.is_empty()));
+    }
+
+    #[test]
+    fn built_in_models_save_back_to_the_same_bytes() {
+        // loading keeps everything: re-saving gives the committed files
+        assert!(tagger::Tagger::load_default().unwrap().to_bytes() == models::TAGGER, "tagger differs");
+        assert!(lemma::Lemmatizer::load_default().unwrap().to_bytes() == models::LEMMA, "lemmatizer differs");
+        if let Some(n) = ner::Ner::load_default().unwrap() {
+            let mut b = Vec::new();
+            n.save(&mut b).unwrap();
+            assert!(b == include_bytes!("../../../models/ner.bin"), "NER differs");
+        }
     }
 
     fn shared() -> &'static Nlp {

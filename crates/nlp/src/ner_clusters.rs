@@ -34,10 +34,12 @@ pub struct WordClass {
     pub cap: u8,
 }
 
-/// The word → class table.
+/// The word → class table: keys sorted (binary-searched), classes alongside. Loading is a
+/// straight copy of the file (which is sorted), with no hashing.
 #[derive(Clone, Debug, Default)]
 pub struct WordClusters {
-    map: HashMap<u64, WordClass>,
+    keys: Vec<u64>,
+    classes: Vec<WordClass>,
 }
 
 /// Key of a word: FNV-1a of its lowercased form.
@@ -57,25 +59,34 @@ impl WordClusters {
     /// Classes of `form`, if it was frequent enough in the clustering text.
     #[inline]
     pub fn get(&self, form: &str) -> Option<WordClass> {
-        self.map.get(&key(form)).copied()
+        self.keys.binary_search(&key(form)).ok().map(|i| self.classes[i])
     }
     /// Number of words.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.keys.len()
     }
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.keys.is_empty()
+    }
+
+    /// The table of `(key, class)` pairs: sorted by key, and on a repeated key the last
+    /// pair wins (as inserting into a map would).
+    fn from_pairs(mut v: Vec<(u64, WordClass)>) -> WordClusters {
+        if !v.windows(2).all(|w| w[0].0 < w[1].0) {
+            v.reverse(); // the stable sort then keeps the last of equal keys first
+            v.sort_by_key(|e| e.0);
+            v.dedup_by_key(|e| e.0);
+        }
+        WordClusters { keys: v.iter().map(|e| e.0).collect(), classes: v.into_iter().map(|e| e.1).collect() }
     }
 
     /// Writes the table (sorted by key, so the bytes are reproducible).
     pub fn save(&self, w: &mut impl Write) -> io::Result<()> {
-        let mut v: Vec<(&u64, &WordClass)> = self.map.iter().collect();
-        v.sort_unstable_by_key(|e| *e.0);
         w.write_all(b"DLWC")?;
         w.write_all(&1u32.to_le_bytes())?;
-        w.write_all(&(v.len() as u32).to_le_bytes())?;
-        for (k, c) in v {
+        w.write_all(&(self.keys.len() as u32).to_le_bytes())?;
+        for (k, c) in self.keys.iter().zip(&self.classes) {
             w.write_all(&k.to_le_bytes())?;
             w.write_all(&c.fine.to_le_bytes())?;
             w.write_all(&[c.coarse, c.cap])?;
@@ -91,12 +102,14 @@ impl WordClusters {
         }
         let n = u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize;
         let body = b.get(12..12 + n * 12).ok_or_else(|| bad("truncated word-class table"))?;
-        let mut map = HashMap::with_capacity(n);
-        for c in body.chunks_exact(12) {
-            let k = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-            map.insert(k, WordClass { fine: u16::from_le_bytes([c[8], c[9]]), coarse: c[10], cap: c[11] });
-        }
-        Ok(WordClusters { map })
+        let pairs = body
+            .chunks_exact(12)
+            .map(|c| {
+                let k = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+                (k, WordClass { fine: u16::from_le_bytes([c[8], c[9]]), coarse: c[10], cap: c[11] })
+            })
+            .collect();
+        Ok(WordClusters::from_pairs(pairs))
     }
 
     /// Learns the classes from sentences of word forms. Words seen fewer than `min_count`
@@ -198,7 +211,7 @@ impl WordClusters {
             }
         }
         let words: Vec<(&String, &u32)> = ids.iter().collect();
-        let mut map = HashMap::with_capacity(vocab.len());
+        let mut map = Vec::with_capacity(vocab.len());
         for (w, &i) in words {
             let r = row[i as usize];
             if r == u32::MAX {
@@ -206,9 +219,9 @@ impl WordClusters {
             }
             let (c, t) = caps[i as usize];
             let cap = if t == 0 { 8 } else { ((c as f64 / t as f64) * 7.999) as u8 };
-            map.insert(key(w), WordClass { fine: fine[r as usize], coarse: coarse[r as usize] as u8, cap });
+            map.push((key(w), WordClass { fine: fine[r as usize], coarse: coarse[r as usize] as u8, cap }));
         }
-        WordClusters { map }
+        WordClusters::from_pairs(map)
     }
 }
 
@@ -281,6 +294,10 @@ mod tests {
         let back = WordClusters::load(&b).unwrap();
         assert_eq!(back.get("Rome"), wc.get("Rome"));
         assert!(WordClusters::load(b"nope").is_err());
+        // unsorted input with a repeated key: sorted, and the last pair wins
+        let c = |fine| WordClass { fine, coarse: 0, cap: 0 };
+        let t = WordClusters::from_pairs(vec![(key("b"), c(1)), (key("a"), c(2)), (key("b"), c(3))]);
+        assert_eq!((t.len(), t.get("B"), t.get("a"), t.get("c")), (2, Some(c(3)), Some(c(2)), None));
     }
 }
 

@@ -75,6 +75,17 @@ impl Perceptron {
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }
+    /// Hash bits (the table has `2^bits` rows).
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+    /// The model whose weights are the bfloat16 values `w` (`n_classes` per row, `2^bits`
+    /// rows), as read by [`load_sparse_as_bf16`].
+    pub fn from_bf16(n_classes: usize, bits: u32, w: &[u16]) -> Perceptron {
+        assert_eq!(w.len(), n_classes << bits, "bfloat16 table size");
+        let weights = w.iter().map(|&h| f32::from_bits((h as u32) << 16)).collect();
+        Perceptron { n_classes, mask: (1u64 << bits) - 1, bits, weights }
+    }
     #[inline]
     fn row(&self, f: u64) -> usize {
         ((f & self.mask) as usize) * self.n_classes
@@ -196,38 +207,52 @@ pub struct SparsePerceptron {
     mask: u64,
     bits: u32,
     offsets: Vec<u32>,
-    classes: Vec<u16>,
-    weights: Vec<f32>,
-    /// `class << 16 | bfloat16 weight` per entry: what scoring reads (one array, so one cache
-    /// miss per feature row).
+    /// `class << 16 | bfloat16 weight` per entry: the only copy of the weights (one array, so
+    /// one cache miss per feature row, and one allocation at load). Weights are always
+    /// bfloat16-exact, so nothing is lost.
     packed: Vec<u32>,
 }
 
+/// The class of a packed entry.
+#[inline]
+fn entry_class(e: u32) -> usize {
+    (e >> 16) as usize
+}
+
+/// The weight of a packed entry.
+#[inline]
+fn entry_weight(e: u32) -> f32 {
+    f32::from_bits(e << 16)
+}
+
+/// Whether a row with `n` entries is stored densely (every class, in order): rows holding a
+/// third or more of the classes are, so scoring adds them with a straight vectorizable loop.
+#[inline]
+fn dense_row(n: usize, n_classes: usize) -> bool {
+    n * 3 >= n_classes && n > 0
+}
+
 impl SparsePerceptron {
-    /// Assembles the table. Rows holding a third or more of the classes are stored densely
-    /// (every class, in order), so scoring adds them with a straight vectorizable loop.
+    /// Assembles the table from per-row classes and (bfloat16-exact) weights.
     fn build(n_classes: usize, bits: u32, offsets: Vec<u32>, classes: Vec<u16>, weights: Vec<f32>) -> Self {
         let rows = offsets.len() - 1;
         let mut o = Vec::with_capacity(offsets.len());
-        let (mut c2, mut w2) = (Vec::with_capacity(classes.len()), Vec::with_capacity(weights.len()));
+        let mut packed = Vec::with_capacity(classes.len());
         o.push(0u32);
         for r in 0..rows {
             let (a, b) = (offsets[r] as usize, offsets[r + 1] as usize);
-            if (b - a) * 3 >= n_classes && b > a {
-                let base = w2.len();
-                c2.extend(0..n_classes as u16);
-                w2.resize(base + n_classes, 0.0);
+            if dense_row(b - a, n_classes) {
+                let base = packed.len();
+                packed.extend((0..n_classes as u32).map(|c| c << 16));
                 for k in a..b {
-                    w2[base + classes[k] as usize] = weights[k];
+                    packed[base + classes[k] as usize] = (classes[k] as u32) << 16 | bf16(weights[k]) as u32;
                 }
             } else {
-                c2.extend_from_slice(&classes[a..b]);
-                w2.extend_from_slice(&weights[a..b]);
+                packed.extend(classes[a..b].iter().zip(&weights[a..b]).map(|(&c, &w)| (c as u32) << 16 | bf16(w) as u32));
             }
-            o.push(c2.len() as u32);
+            o.push(packed.len() as u32);
         }
-        let packed = c2.iter().zip(&w2).map(|(&c, &w)| (c as u32) << 16 | bf16(w) as u32).collect();
-        SparsePerceptron { n_classes, mask: (1u64 << bits) - 1, bits, offsets: o, classes: c2, weights: w2, packed }
+        SparsePerceptron { n_classes, mask: (1u64 << bits) - 1, bits, offsets: o, packed }
     }
     /// Keeps the weights of `p` whose magnitude is at least `min_abs` (after bfloat16 rounding).
     pub fn from_dense(p: &Perceptron, min_abs: f32) -> Self {
@@ -247,6 +272,16 @@ impl SparsePerceptron {
         }
         SparsePerceptron::build(p.n_classes, p.bits, offsets, classes, weights)
     }
+    /// Hash bits (the table has `2^bits` rows).
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+    /// The stored `(class, weight)` entries of row `r` (zero weights included for rows
+    /// stored densely).
+    pub fn row(&self, r: usize) -> impl Iterator<Item = (usize, f32)> + '_ {
+        let (a, b) = (self.offsets[r] as usize, self.offsets[r + 1] as usize);
+        self.packed[a..b].iter().map(|&e| (entry_class(e), entry_weight(e)))
+    }
     /// Number of classes.
     pub fn n_classes(&self) -> usize {
         self.n_classes
@@ -257,10 +292,10 @@ impl SparsePerceptron {
         let (mut classes, mut weights) = (Vec::new(), Vec::new());
         offsets.push(0u32);
         for r in 0..self.offsets.len() - 1 {
-            for k in self.offsets[r] as usize..self.offsets[r + 1] as usize {
-                if self.weights[k] != 0.0 && self.weights[k].abs() >= min_abs {
-                    classes.push(self.classes[k]);
-                    weights.push(self.weights[k]);
+            for (c, w) in self.row(r) {
+                if w != 0.0 && w.abs() >= min_abs {
+                    classes.push(c as u16);
+                    weights.push(w);
                 }
             }
             offsets.push(classes.len() as u32);
@@ -269,7 +304,7 @@ impl SparsePerceptron {
     }
     /// Number of stored weights.
     pub fn nnz(&self) -> usize {
-        self.weights.iter().filter(|&&w| w != 0.0).count()
+        self.packed.iter().filter(|&&e| entry_weight(e) != 0.0).count()
     }
     /// Adds the weights of `feats` into `scores` (length `n_classes`, not cleared).
     ///
@@ -288,8 +323,8 @@ impl SparsePerceptron {
             for &(a, b) in &ranges[..chunk.len()] {
                 let (a, b) = (a as usize, b as usize);
                 if b - a == self.n_classes {
-                    for (s, w) in scores.iter_mut().zip(&self.weights[a..b]) {
-                        *s += *w;
+                    for (s, &e) in scores.iter_mut().zip(&self.packed[a..b]) {
+                        *s += entry_weight(e);
                     }
                     continue;
                 }
@@ -308,7 +343,7 @@ impl SparsePerceptron {
     /// Writes the model (see the type docs for the format).
     pub fn save(&self, w: &mut impl Write) -> io::Result<()> {
         let rows = 1usize << self.bits;
-        let nz = |r: usize| (self.offsets[r] as usize..self.offsets[r + 1] as usize).filter(|&k| self.weights[k] != 0.0).count();
+        let nz = |r: usize| self.row(r).filter(|&(_, w)| w != 0.0).count();
         let nonempty = (0..rows).filter(|&r| nz(r) > 0).count();
         w.write_all(b"DLSP")?;
         for v in [1u32, self.n_classes as u32, self.bits, nonempty as u32] {
@@ -316,7 +351,6 @@ impl SparsePerceptron {
         }
         let mut buf = Vec::new();
         for r in 0..rows {
-            let (a, b) = (self.offsets[r] as usize, self.offsets[r + 1] as usize);
             let n = nz(r);
             if n == 0 {
                 continue;
@@ -324,9 +358,9 @@ impl SparsePerceptron {
             buf.clear();
             buf.extend_from_slice(&(r as u32).to_le_bytes());
             buf.extend_from_slice(&(n as u16).to_le_bytes());
-            for k in (a..b).filter(|&k| self.weights[k] != 0.0) {
-                buf.extend_from_slice(&self.classes[k].to_le_bytes());
-                buf.extend_from_slice(&bf16(self.weights[k]).to_le_bytes());
+            for (c, w) in self.row(r).filter(|&(_, w)| w != 0.0) {
+                buf.extend_from_slice(&(c as u16).to_le_bytes());
+                buf.extend_from_slice(&bf16(w).to_le_bytes());
             }
             w.write_all(&buf)?;
         }
@@ -334,60 +368,109 @@ impl SparsePerceptron {
     }
     /// Reads a model written by [`SparsePerceptron::save`] from bytes.
     pub fn load(data: &[u8]) -> io::Result<Self> {
-        let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
-        let mut pos = 0usize;
+        let (n_classes, bits, nonempty, mut pos) = sparse_header(data)?;
         let mut take = |n: usize| -> io::Result<&[u8]> {
             let s = data.get(pos..pos + n).ok_or_else(|| bad("truncated sparse perceptron model"))?;
             pos += n;
             Ok(s)
         };
-        if take(4)? != b"DLSP" {
-            return Err(bad("not a dateline sparse perceptron model (bad magic)"));
-        }
-        let mut u32s = [0u32; 4];
-        for v in u32s.iter_mut() {
-            let b = take(4)?;
-            *v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        }
-        let [version, n_classes, bits, nonempty] = u32s;
-        if version != 1 {
-            return Err(bad("unsupported sparse perceptron model version"));
-        }
-        if bits > 28 || n_classes == 0 || n_classes > 65535 {
-            return Err(bad("implausible sparse perceptron dimensions"));
-        }
+        // one pass straight into the final arrays (this runs at every start-up)
         let rows = 1usize << bits;
-        let mut counts = vec![0u32; rows];
-        let (mut classes, mut weights) = (Vec::new(), Vec::new());
-        let mut last: Option<usize> = None;
+        let mut offsets: Vec<u32> = Vec::with_capacity(rows + 1);
+        offsets.push(0);
+        // entries take 4 bytes in the file: a close upper bound unless many rows are widened
+        let mut packed: Vec<u32> = Vec::with_capacity(data.len() / 4);
         for _ in 0..nonempty {
             let h = take(6)?;
             let r = u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize;
             let n = u16::from_le_bytes([h[4], h[5]]) as usize;
-            if r >= rows || last.is_some_and(|l| l >= r) {
+            if r >= rows || offsets.len() > r + 1 {
                 return Err(bad("sparse perceptron rows out of order"));
             }
-            last = Some(r);
-            counts[r] = n as u32;
             let body = take(4 * n)?;
-            for k in 0..n {
-                let c = u16::from_le_bytes([body[4 * k], body[4 * k + 1]]);
-                if c as u32 >= n_classes {
+            offsets.resize(r + 1, packed.len() as u32);
+            // a file entry read as a little-endian u32 is `weight << 16 | class`
+            let entries = body.chunks_exact(4).map(|e| u32::from_le_bytes([e[0], e[1], e[2], e[3]]).rotate_left(16));
+            let base = packed.len();
+            if dense_row(n, n_classes) {
+                packed.extend((0..n_classes as u32).map(|c| c << 16));
+                for e in entries {
+                    let c = entry_class(e);
+                    if c >= n_classes {
+                        return Err(bad("sparse perceptron class out of range"));
+                    }
+                    packed[base + c] = e;
+                }
+            } else {
+                packed.extend(entries);
+                if packed[base..].iter().any(|&e| entry_class(e) >= n_classes) {
                     return Err(bad("sparse perceptron class out of range"));
                 }
-                classes.push(c);
-                weights.push(f32::from_bits((u16::from_le_bytes([body[4 * k + 2], body[4 * k + 3]]) as u32) << 16));
             }
+            offsets.push(packed.len() as u32);
         }
-        let mut offsets = Vec::with_capacity(rows + 1);
-        let mut acc = 0u32;
-        offsets.push(0);
-        for c in counts {
-            acc += c;
-            offsets.push(acc);
-        }
-        Ok(SparsePerceptron::build(n_classes as usize, bits, offsets, classes, weights))
+        offsets.resize(rows + 1, packed.len() as u32);
+        Ok(SparsePerceptron { n_classes, mask: (1u64 << bits) - 1, bits, offsets, packed })
     }
+}
+
+fn bad(m: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, m.to_string())
+}
+
+/// Checks the header of a [`SparsePerceptron`] file: `(n_classes, bits, non-empty rows,
+/// offset of the first row)`.
+fn sparse_header(data: &[u8]) -> io::Result<(usize, u32, usize, usize)> {
+    if data.get(..4) != Some(b"DLSP".as_slice()) {
+        return Err(bad("not a dateline sparse perceptron model (bad magic)"));
+    }
+    let h = data.get(4..20).ok_or_else(|| bad("truncated sparse perceptron model"))?;
+    let u = |i: usize| u32::from_le_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
+    let (version, n_classes, bits, nonempty) = (u(0), u(4), u(8), u(12));
+    if version != 1 {
+        return Err(bad("unsupported sparse perceptron model version"));
+    }
+    if bits > 28 || n_classes == 0 || n_classes > 65535 {
+        return Err(bad("implausible sparse perceptron dimensions"));
+    }
+    Ok((n_classes as usize, bits, nonempty as usize, 20))
+}
+
+/// Reads a [`SparsePerceptron`] file straight into a dense table of bfloat16 weights
+/// (`n_classes` per row, `2^bits` rows), without the sparse form: half the memory of `f32`,
+/// and the weights widened back to `f32` are exactly the values scoring
+/// [`SparsePerceptron::load`]'s model adds. Returns `(n_classes, bits, table)`. For models
+/// with few classes, where a dense row is what scoring wants. A class repeated within a
+/// sparsely stored row (never written by [`SparsePerceptron::save`]) is an error, since
+/// the sum of the two weights need not be a bfloat16.
+pub fn load_sparse_as_bf16(data: &[u8]) -> io::Result<(usize, u32, Vec<u16>)> {
+    let (n_classes, bits, nonempty, mut pos) = sparse_header(data)?;
+    let rows = 1usize << bits;
+    let mut w = vec![0u16; n_classes << bits];
+    let mut last: Option<usize> = None;
+    for _ in 0..nonempty {
+        let h = data.get(pos..pos + 6).ok_or_else(|| bad("truncated sparse perceptron model"))?;
+        let r = u32::from_le_bytes([h[0], h[1], h[2], h[3]]) as usize;
+        let n = u16::from_le_bytes([h[4], h[5]]) as usize;
+        if r >= rows || last.is_some_and(|l| l >= r) {
+            return Err(bad("sparse perceptron rows out of order"));
+        }
+        last = Some(r);
+        let body = data.get(pos + 6..pos + 6 + 4 * n).ok_or_else(|| bad("truncated sparse perceptron model"))?;
+        pos += 6 + 4 * n;
+        let row = &mut w[r * n_classes..(r + 1) * n_classes];
+        let dense = dense_row(n, n_classes);
+        for e in body.chunks_exact(4) {
+            let e = u32::from_le_bytes([e[0], e[1], e[2], e[3]]).rotate_left(16);
+            let x = row.get_mut(entry_class(e)).ok_or_else(|| bad("sparse perceptron class out of range"))?;
+            if !dense && *x != 0 {
+                return Err(bad("sparse perceptron row repeats a class"));
+            }
+            // scoring adds a row onto zero: 0.0 + w (turns -0.0 into +0.0)
+            *x = ((0.0 + entry_weight(e)).to_bits() >> 16) as u16;
+        }
+    }
+    Ok((n_classes, bits, w))
 }
 
 /// A perceptron being trained, with lazy averaging.
@@ -479,5 +562,37 @@ mod tests {
             assert_eq!(argmax(&sc, |_| true), *y);
         }
         assert!(SparsePerceptron::load(&bytes[..bytes.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn dense_and_sparse_loads_score_alike() {
+        // 40 classes: rows with 14+ entries are stored densely, smaller ones sparsely
+        let mut p = Perceptron::new(40, 6);
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for r in 0..64 {
+            let fill = [0, 3, 13, 14, 40][r % 5];
+            for c in 0..fill {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                p.weights[r * 40 + (c * 7 + r) % 40] = ((x >> 40) as f32 / 1e5) - 80.0;
+            }
+        }
+        let mut bytes = Vec::new();
+        SparsePerceptron::from_dense(&p, 0.0).save(&mut bytes).unwrap();
+        let (n, bits, w) = load_sparse_as_bf16(&bytes).unwrap();
+        let (sp, dp) = (SparsePerceptron::load(&bytes).unwrap(), Perceptron::from_bf16(n, bits, &w));
+        let mut again = Vec::new();
+        sp.save(&mut again).unwrap();
+        assert_eq!(again, bytes);
+        let mut again = Vec::new();
+        SparsePerceptron::from_dense(&dp, 0.0).save(&mut again).unwrap();
+        assert_eq!(again, bytes);
+        for k in 0..200u64 {
+            let feats: Vec<u64> = (0..1 + k % 9).map(|j| FeatureHasher::new(j as u32).num(k).finish()).collect();
+            let (mut a, mut b) = (vec![0.0; 40], vec![0.0; 40]);
+            sp.score_into(&feats, &mut a);
+            dp.score_into(&feats, &mut b);
+            assert_eq!(a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), b.iter().map(|v| v.to_bits()).collect::<Vec<_>>());
+        }
+        assert!(load_sparse_as_bf16(&bytes[..bytes.len() - 1]).is_err());
     }
 }
