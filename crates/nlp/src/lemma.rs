@@ -77,12 +77,7 @@ impl Script {
     }
 }
 
-#[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::perceptron::splitmix as mix;
 
 fn h(t: u64, s: &[u8], extra: u64) -> u64 {
     let mut x = 0xcbf2_9ce4_8422_2325u64 ^ t.wrapping_mul(0x9e37_79b9_7f4a_7c15);

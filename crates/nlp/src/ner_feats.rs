@@ -91,17 +91,7 @@ impl NerTok {
     }
 }
 
-#[inline]
-fn mix(h: u64, x: u64) -> u64 {
-    (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31)
-}
-
-#[inline]
-fn fin(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::perceptron::{combine as mix, splitmix as fin};
 
 #[inline]
 fn feat(t: u64, parts: &[u64]) -> u64 {

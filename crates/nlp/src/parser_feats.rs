@@ -48,17 +48,7 @@ pub(crate) struct Feats(pub Vec<u64>);
 const NONE: u64 = 0x1234_5678_9abc_def1;
 const ROOT: u64 = 0x0fed_cba9_8765_4321;
 
-#[inline]
-fn mix(h: u64, x: u64) -> u64 {
-    (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31)
-}
-
-#[inline]
-fn fin(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::perceptron::{combine as mix, splitmix as fin};
 
 impl Feats {
     #[inline]

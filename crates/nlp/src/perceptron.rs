@@ -50,11 +50,23 @@ impl FeatureHasher {
     /// The final hash (mixed, so low bits are well distributed).
     #[inline]
     pub fn finish(&self) -> u64 {
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        splitmix(self.0)
     }
+}
+
+/// The SplitMix64 finalizer: spreads every input bit over the output, so that `hash & mask`
+/// picks well-distributed rows. Shared by every feature extractor (models depend on it).
+#[inline]
+pub fn splitmix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Folds value `x` into running hash `h` (order-sensitive); finish with [`splitmix`].
+#[inline]
+pub fn combine(h: u64, x: u64) -> u64 {
+    (h ^ x).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(31)
 }
 
 /// Averaged weights for inference.

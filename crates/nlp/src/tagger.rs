@@ -48,12 +48,7 @@ pub struct WordInfo {
 const K1: u64 = 0x9e37_79b9_7f4a_7c15;
 const K2: u64 = 0xc2b2_ae3d_27d4_eb4f;
 
-#[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::perceptron::splitmix as mix;
 
 /// Hash of a sequence of chars (FNV-1a over the UTF-32 values, then mixed).
 #[inline]

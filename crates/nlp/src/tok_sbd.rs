@@ -13,12 +13,7 @@ use crate::tag_eval;
 use crate::tagger::Rng;
 use crate::tokenize::{self, Gap, Tok, Tokenized};
 
-#[inline]
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
+use crate::perceptron::splitmix as mix;
 
 /// Hash of the lowercased token, capped at 32 bytes (long tokens are URLs and junk).
 fn lower_hash(s: &str) -> u64 {
