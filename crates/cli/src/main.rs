@@ -25,22 +25,31 @@ enum Command {
     /// Print everything the pipeline found, one JSON document per article.
     Analyze(driver::AnalyzeArgs),
     /// Article extraction only (HTML → text and metadata).
+    #[command(disable_help_flag = true)]
     Extract(cmd::ExternalArgs),
-    /// Evaluate a component against gold data: sentences, pos, parse, ner, timex, geo, petrarch, extract.
+    /// Evaluate a component against gold data: tokens, sentences, pos, lemma, parse, ner, timex, geo, petrarch, extract.
+    #[command(disable_help_flag = true)]
     Eval(cmd::KindArgs),
     /// Train a model: tagger, parser, ner.
+    #[command(disable_help_flag = true)]
     Train(cmd::KindArgs),
-    /// Benchmarks that print rates: nlp, coder, pipeline, extract, store.
+    /// Benchmarks that print rates: nlp, coder, time, geo, extract, store.
+    #[command(disable_help_flag = true)]
     Bench(cmd::KindArgs),
     /// Run the pipeline and store articles and events in a SQLite database.
+    #[command(disable_help_flag = true)]
     Ingest(cmd::ExternalArgs),
     /// Query the event store.
+    #[command(disable_help_flag = true)]
     Query(cmd::ExternalArgs),
     /// Export stored events (gdelt, jsonl, csv, parquet).
+    #[command(disable_help_flag = true)]
     Export(cmd::ExternalArgs),
     /// Serve the HTTP API and web UI.
+    #[command(disable_help_flag = true)]
     Serve(cmd::ExternalArgs),
     /// Show, for each sentence, the parse, actors, patterns tried and events.
+    #[command(disable_help_flag = true)]
     Explain(cmd::ExternalArgs),
 }
 
