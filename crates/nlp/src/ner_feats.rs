@@ -36,17 +36,7 @@ fn shape(s: &str, short: bool) -> String {
     let mut last = '\0';
     let mut run = 0;
     for c in s.chars().take(40) {
-        let k = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else if c.is_alphabetic() {
-            'a' // caseless scripts
-        } else {
-            c
-        };
+        let k = crate::tokenize::shape_class(c);
         if k == last {
             run += 1;
             if short || run >= 3 {

@@ -90,19 +90,9 @@ impl WordInfo {
         let mut run = 0;
         let (mut digit, mut hyphen) = (false, false);
         let shape = hash_chars(w.chars().filter_map(|c| {
-            let s = if c.is_uppercase() {
-                'X'
-            } else if c.is_lowercase() {
-                'x'
-            } else if c.is_numeric() {
-                digit = true;
-                'd'
-            } else if c.is_alphabetic() {
-                'a'
-            } else {
-                hyphen |= c == '-';
-                c
-            };
+            let s = crate::tokenize::shape_class(c);
+            digit |= s == 'd';
+            hyphen |= c == '-';
             if s == last {
                 run += 1;
             } else {

@@ -31,17 +31,7 @@ fn shape_hash(s: &str) -> u64 {
     let mut last = '\0';
     let mut k = 0;
     for c in s.chars() {
-        let x = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else if c.is_alphabetic() {
-            'a'
-        } else {
-            c
-        };
+        let x = crate::tokenize::shape_class(c);
         if x != last {
             h = (h ^ x as u64).wrapping_mul(0x0100_0000_01b3);
             last = x;

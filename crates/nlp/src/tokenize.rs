@@ -701,3 +701,21 @@ mod tests {
         }
     }
 }
+
+/// The word-shape class of a character: `X` upper case, `x` lower case, `d` digit, `a` a letter
+/// of a caseless script, else the character itself. Shared by the tagger, NER and sentence
+/// splitter features (their models depend on it).
+#[inline]
+pub fn shape_class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else if c.is_alphabetic() {
+        'a'
+    } else {
+        c
+    }
+}
