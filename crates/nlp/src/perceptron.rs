@@ -268,13 +268,20 @@ impl SparsePerceptron {
     }
     /// Keeps the weights of `p` whose magnitude is at least `min_abs` (after bfloat16 rounding).
     pub fn from_dense(p: &Perceptron, min_abs: f32) -> Self {
-        let rows = 1usize << p.bits;
-        let mut offsets = Vec::with_capacity(rows + 1);
+        let n = p.n_classes;
+        let rows = (0..1usize << p.bits).map(|r| {
+            (0..n).map(move |c| (c, f32::from_bits((bf16(p.weights[r * n + c]) as u32) << 16)))
+        });
+        SparsePerceptron::from_rows(n, p.bits, rows, min_abs)
+    }
+
+    /// Builds a table from rows of `(class, weight)`, keeping the non-zero weights whose
+    /// magnitude is at least `min_abs`.
+    fn from_rows<R: Iterator<Item = (usize, f32)>>(n_classes: usize, bits: u32, rows: impl Iterator<Item = R>, min_abs: f32) -> Self {
+        let mut offsets = vec![0u32];
         let (mut classes, mut weights) = (Vec::new(), Vec::new());
-        offsets.push(0u32);
-        for r in 0..rows {
-            for c in 0..p.n_classes {
-                let w = f32::from_bits((bf16(p.weights[r * p.n_classes + c]) as u32) << 16);
+        for row in rows {
+            for (c, w) in row {
                 if w != 0.0 && w.abs() >= min_abs {
                     classes.push(c as u16);
                     weights.push(w);
@@ -282,7 +289,7 @@ impl SparsePerceptron {
             }
             offsets.push(classes.len() as u32);
         }
-        SparsePerceptron::build(p.n_classes, p.bits, offsets, classes, weights)
+        SparsePerceptron::build(n_classes, bits, offsets, classes, weights)
     }
     /// Hash bits (the table has `2^bits` rows).
     pub fn bits(&self) -> u32 {
@@ -300,19 +307,8 @@ impl SparsePerceptron {
     }
     /// A copy without the weights smaller in magnitude than `min_abs`.
     pub fn pruned(&self, min_abs: f32) -> Self {
-        let mut offsets = Vec::with_capacity(self.offsets.len());
-        let (mut classes, mut weights) = (Vec::new(), Vec::new());
-        offsets.push(0u32);
-        for r in 0..self.offsets.len() - 1 {
-            for (c, w) in self.row(r) {
-                if w != 0.0 && w.abs() >= min_abs {
-                    classes.push(c as u16);
-                    weights.push(w);
-                }
-            }
-            offsets.push(classes.len() as u32);
-        }
-        SparsePerceptron::build(self.n_classes, self.bits, offsets, classes, weights)
+        let rows = (0..self.offsets.len() - 1).map(|r| self.row(r));
+        SparsePerceptron::from_rows(self.n_classes, self.bits, rows, min_abs)
     }
     /// Number of stored weights.
     pub fn nnz(&self) -> usize {
