@@ -7,6 +7,7 @@ use crate::dict::{compose, CaseReq, Dict, NameKind};
 use crate::words::{key, split_word, Case};
 use crate::Options;
 use model::{ActorMention, Doc};
+use std::collections::HashMap;
 
 /// One matching unit of the text (a token or part of one).
 #[derive(Clone, Debug)]
@@ -533,11 +534,29 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
     let mut infos: Vec<Info> = Vec::new();
     let mut mentions: Vec<ActorMention> = Vec::new();
     let sentences = doc.sentences.clone();
+    // Document-level lookups kept as indices, so that a long document stays linear:
+    // the last personal named mention by the key of its surname, and the mentions of the
+    // previous sentence (mentions are pushed in sentence order).
+    let mut by_surname: HashMap<String, usize> = HashMap::new();
+    let mut indexed = 0;
+    let mut last_sentence: Option<(usize, std::ops::Range<usize>)> = None;
     for (si, s) in sentences.iter().enumerate() {
         let words = sentence_words(dict, doc, s);
         if words.is_empty() {
             continue;
         }
+        for m in indexed..mentions.len() {
+            if infos[m].has_name && infos[m].personal {
+                if let Some(n) = mentions[m].name.as_deref().and_then(|n| n.rsplit([' ', '-']).next()) {
+                    by_surname.insert(key(n), m);
+                }
+            }
+        }
+        indexed = mentions.len();
+        let prev_sentence = match &last_sentence {
+            Some((ps, r)) if ps + 1 == si => r.clone(),
+            _ => 0..0,
+        };
         let tags = has_tags(doc, s);
         let alpha: Vec<&Word> = words.iter().filter(|w| w.case.alpha).collect();
         let headline = !tags
@@ -567,16 +586,7 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
             let w = &words[k];
             if w.case.cap && w.case.alpha && w.key.len() > 2 && (!tags || is_name_word(w, tags)) {
                 // a surname seen before as the last word of a name
-                if let Some(a) = (0..mentions.len()).rev().find(|&m| {
-                    infos[m].has_name
-                        && infos[m].personal
-                        && mentions[m].name.as_deref().is_some_and(|n| {
-                            n.rsplit([' ', '-'])
-                                .next()
-                                .map(|x| key(x) == w.key)
-                                .unwrap_or(false)
-                        })
-                }) {
+                if let Some(&a) = by_surname.get(&w.key) {
                     let mut e = k + 1;
                     if e < words.len() && is_poss(&words[e]) {
                         e = k + 1;
@@ -598,7 +608,8 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
                 let _ = before_in_sentence;
                 // the previous sentence's compatible mentions, preferring its subject (a
                 // token with deprel nsubj when parsed, else the first one)
-                let prev: Vec<usize> = (0..mentions.len())
+                let prev: Vec<usize> = prev_sentence
+                    .clone()
                     .filter(|&m| {
                         let inf = &infos[m];
                         inf.sentence + 1 == si
@@ -718,11 +729,13 @@ pub(crate) fn recognize(dict: &Dict, opts: &Options, doc: &mut Doc) {
                 let mut inf = infos[root].clone();
                 inf.sentence = si;
                 inf.root = root;
+                inf.words = (w0, w1);
                 mentions.push(m);
                 infos.push(inf);
             }
         }
         distribute_conjuncts(opts, &words, &mut mentions, &mut infos, first_new);
+        last_sentence = Some((si, first_new..mentions.len()));
     }
     if opts.infer_country {
         infer_countries(dict, opts, doc, &mut mentions, &mut infos);
@@ -1204,7 +1217,8 @@ fn infer_countries(
     mentions: &mut [ActorMention],
     infos: &mut [Info],
 ) {
-    let is_country = |c: &str| dict.iso.values().any(|v| v == c);
+    let countries: std::collections::HashSet<&str> = dict.iso.values().map(|v| v.as_str()).collect();
+    let is_country = |c: &str| countries.contains(c);
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for (m, inf) in mentions.iter().zip(infos.iter()) {
         if let Some(c) = &m.country {
@@ -1237,7 +1251,10 @@ fn infer_countries(
         }
         let si = infos[k].sentence;
         let mut in_sentence: Vec<String> = Vec::new();
-        for a in 0..mentions.len() {
+        // mentions are in sentence order
+        let lo = infos.partition_point(|i| i.sentence < si);
+        let hi = infos.partition_point(|i| i.sentence <= si);
+        for a in lo..hi {
             if a != k && infos[a].sentence == si && infos[a].explicit_country {
                 if let Some(c) = &mentions[a].country {
                     if is_country(c) && !in_sentence.contains(c) {
@@ -1269,10 +1286,9 @@ fn infer_countries(
 }
 
 fn conj_between(words: &[Word], a: usize, b: usize) -> bool {
-    if a >= b {
+    let Some(gap) = words.get(a..b) else {
         return false;
-    }
-    let gap = &words[a..b];
+    };
     !gap.is_empty()
         && gap.iter().all(|w| {
             matches!(

@@ -508,3 +508,25 @@ fn petrarch_dictionaries_load() {
         "warnings name file and line"
     );
 }
+
+#[test]
+fn a_name_seen_far_into_a_long_sentence_is_resolved_in_a_short_one() {
+    // "Lavrov" in the second sentence links back to a mention that sat many words into the
+    // first; coordination in the short sentence must look only at its own words
+    let text = "On a cold and windy Monday morning in the old capital city of the region the visiting \
+                Foreign Minister Sergei Lavrov met officials. Putin and Lavrov spoke.";
+    let d = run(text, "2020-09-07");
+    let lavrov = d.actors.iter().rev().find(|m| &d.article.text[m.start..m.end] == "Lavrov").expect("Lavrov found");
+    assert_eq!(lavrov.code, "RUSGOV");
+    assert!(lavrov.antecedent.is_some());
+}
+
+#[test]
+fn a_long_document_without_punctuation_keeps_every_mention() {
+    // many sentences-worth of names in one run of words (split into capped sentences): each
+    // repetition keeps its person, its surname reference and its country adjectives
+    let unit = "Foreign Minister Sergei Lavrov met Syrian officials and Lavrov said he and Turkish troops ";
+    let text = unit.repeat(3000);
+    let d = run(&text, "2020-09-07");
+    assert!(d.actors.len() >= 3000 * 3, "{} mentions", d.actors.len());
+}

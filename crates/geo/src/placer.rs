@@ -36,11 +36,12 @@ impl Stage for EventPlacer {
     fn run(&self, doc: &mut Doc) {
         let dateline = dateline_place(doc);
         let parsed = doc.tokens.iter().any(|t| t.head >= 0);
+        let mut climbs: Vec<Option<Vec<Step>>> = vec![None; doc.places.len()];
         for k in 0..doc.events.len() {
             let ev = &doc.events[k];
             // a place attached to the predicate in the parse; else a place after a locative
             // preposition in the predicate's own clause (parsers miss many such attachments)
-            let found = if parsed { by_parse(doc, ev.predicate, ev.evidence) } else { None }
+            let found = if parsed { by_parse(doc, ev.predicate, ev.evidence, &mut climbs) } else { None }
                 .or_else(|| by_text(doc, ev.predicate, ev.evidence));
             let pick = found.or(dateline);
             let ev = &mut doc.events[k];
@@ -96,59 +97,88 @@ fn is_demonym(doc: &Doc, m: &PlaceMention) -> bool {
         && (t.ends_with("ian") || t.ends_with("ians") || t.ends_with("ese") || t.ends_with("ish") || t.ends_with("an") || t.ends_with("ans") || t.ends_with('i') || t.ends_with("is"))
 }
 
-/// The place whose head is attached to the predicate through obl/nmod with a locative case.
-fn by_parse(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
+/// One step of a place mention's climb up the parse towards a predicate.
+#[derive(Clone, Copy)]
+struct Step {
+    hops: usize,
+    /// The token reached.
+    node: usize,
+    /// A locative case marker was met on the way.
+    has_case: bool,
+    /// The token reached has its own subject (heads another clause).
+    own_clause: bool,
+}
+
+/// The climb from a place mention's head through obl/nmod/compound/appos/flat relations
+/// (or a motion verb's object after a locative case), up to four hops; empty for demonyms.
+/// It does not depend on the event, so it is computed once per place.
+fn climb(doc: &Doc, pi: usize) -> Vec<Step> {
     let toks = &doc.tokens;
+    let m = &doc.places[pi];
+    if is_demonym(doc, m) {
+        return Vec::new();
+    }
+    let inside: Vec<usize> = tokens_in(doc, Span::new(m.start, m.end));
+    // the mention's head: the token whose head lies outside the mention
+    let Some(&h) = inside.iter().find(|&&i| {
+        let hd = toks[i].head;
+        hd < 0 || !inside.contains(&(hd as usize))
+    }) else {
+        return Vec::new();
+    };
+    let mut steps = Vec::new();
+    let mut cur = h;
+    let mut has_case = false;
+    for hops in 1..=4 {
+        let rel = toks[cur].deprel.as_str();
+        let motion_obj = rel == "obj" && MOTION.contains(&doc.token_text(cur).to_lowercase().as_str());
+        // a possessor ("Syria's war") is not where the event happened
+        let climb = (rel.starts_with("obl") || rel.starts_with("nmod") || rel.starts_with("compound") || rel == "appos" || rel == "flat")
+            && rel != "nmod:poss";
+        if !(climb || motion_obj && has_case) {
+            break;
+        }
+        let governor = toks[cur].head;
+        let after_motion = governor >= 0 && MOTION.contains(&doc.token_text(governor as usize).to_lowercase().as_str());
+        has_case |= sentence_range(doc, cur).any(|c| {
+            if toks[c].head != cur as i32 || toks[c].deprel != "case" {
+                return false;
+            }
+            let w = doc.token_text(c).to_lowercase();
+            LOC_CASE.contains(&w.as_str()) || (w == "to" && after_motion)
+        });
+        let hd = toks[cur].head;
+        if hd < 0 {
+            break;
+        }
+        cur = hd as usize;
+        // a word with its own subject heads another clause ("after which he was due to head
+        // to Cyprus"): the place belongs to that clause, not to the event
+        let own_clause = sentence_range(doc, cur)
+            .any(|c| toks[c].head == cur as i32 && (toks[c].deprel.starts_with("nsubj") || toks[c].deprel.starts_with("csubj")));
+        steps.push(Step { hops, node: cur, has_case, own_clause });
+    }
+    steps
+}
+
+/// The place whose head is attached to the predicate through obl/nmod with a locative case.
+/// `climbs` caches [`climb`] per place across the document's events.
+fn by_parse(doc: &Doc, predicate: Span, evidence: Span, climbs: &mut [Option<Vec<Step>>]) -> Option<usize> {
     let pred: Vec<usize> = tokens_in(doc, predicate);
     if pred.is_empty() {
         return None;
     }
     let mut best: Option<(usize, usize)> = None; // (hops, place)
     for pi in places_in(doc, evidence) {
-        let m = &doc.places[pi];
-        if is_demonym(doc, m) {
-            continue;
-        }
-        let inside: Vec<usize> = tokens_in(doc, Span::new(m.start, m.end));
-        // the mention's head: the token whose head lies outside the mention
-        let Some(&h) = inside.iter().find(|&&i| {
-            let hd = toks[i].head;
-            hd < 0 || !inside.contains(&(hd as usize))
-        }) else { continue };
-        let mut cur = h;
-        let mut has_case = false;
-        for hops in 1..=4 {
-            let rel = toks[cur].deprel.as_str();
-            let motion_obj = rel == "obj" && MOTION.contains(&doc.token_text(cur).to_lowercase().as_str());
-            // a possessor ("Syria's war") is not where the event happened
-            let climb = (rel.starts_with("obl") || rel.starts_with("nmod") || rel.starts_with("compound") || rel == "appos" || rel == "flat")
-                && rel != "nmod:poss";
-            if !(climb || motion_obj && has_case) {
+        let steps = climbs[pi].get_or_insert_with(|| climb(doc, pi));
+        for st in steps.iter() {
+            let at_pred = pred.contains(&st.node);
+            if st.own_clause && !at_pred {
                 break;
             }
-            let governor = toks[cur].head;
-            let after_motion = governor >= 0 && MOTION.contains(&doc.token_text(governor as usize).to_lowercase().as_str());
-            has_case |= sentence_range(doc, cur).any(|c| {
-                if toks[c].head != cur as i32 || toks[c].deprel != "case" {
-                    return false;
-                }
-                let w = doc.token_text(c).to_lowercase();
-                LOC_CASE.contains(&w.as_str()) || (w == "to" && after_motion)
-            });
-            let hd = toks[cur].head;
-            if hd < 0 {
-                break;
-            }
-            cur = hd as usize;
-            // a word with its own subject heads another clause ("after which he was due to head
-            // to Cyprus"): the place belongs to that clause, not to the event
-            let own_clause = sentence_range(doc, cur).any(|c| toks[c].head == cur as i32 && toks[c].deprel.starts_with("nsubj") || toks[c].head == cur as i32 && toks[c].deprel.starts_with("csubj"));
-            if own_clause && !pred.contains(&cur) {
-                break;
-            }
-            if pred.contains(&cur) {
-                if has_case && best.map_or(true, |(b, _)| hops < b) {
-                    best = Some((hops, pi));
+            if at_pred {
+                if st.has_case && best.map_or(true, |(b, _)| st.hops < b) {
+                    best = Some((st.hops, pi));
                 }
                 break;
             }
@@ -168,13 +198,14 @@ fn by_text(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
             continue;
         }
         let before = text.get(evidence.start..m.start).unwrap_or("");
-        let words: Vec<&str> = before.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).collect();
+        // the last six words before the name, nearest first (the sentence can be long)
+        let words: Vec<&str> = before.rsplit(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).take(6).collect();
         let mut cue = false;
         // up to four words (determiners, adjectives, "the base of") may stand between the
         // preposition and the name; a clause boundary word stops the search
-        for (k, w) in words.iter().enumerate().rev().take(5) {
+        for (k, w) in words.iter().enumerate().take(5) {
             let lw = w.to_lowercase();
-            let motion_to = lw == "to" && k > 0 && MOTION.contains(&words[k - 1].to_lowercase().as_str());
+            let motion_to = lw == "to" && words.get(k + 1).is_some_and(|p| MOTION.contains(&p.to_lowercase().as_str()));
             if LOC_CASE.contains(&lw.as_str()) || motion_to {
                 cue = true;
                 break;
@@ -188,8 +219,8 @@ fn by_text(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
         }
         // the place must lie in the predicate's clause: no clause boundary in between
         let gap = if m.start >= predicate.end { text.get(predicate.end..m.start) } else { text.get(m.end..predicate.start) }.unwrap_or("");
-        let gap_words: Vec<String> = gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect();
-        if gap.contains(';') || gap.contains('"') || gap.contains('“') || gap_words.iter().any(|w| CLAUSE.contains(&w.as_str())) {
+        let clause_word = || gap.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).any(|w| CLAUSE.contains(&w.to_lowercase().as_str()));
+        if gap.contains(';') || gap.contains('"') || gap.contains('“') || clause_word() {
             continue;
         }
         let dist = if m.start >= predicate.end { m.start - predicate.end } else { predicate.start.saturating_sub(m.end) + 1000 };

@@ -143,9 +143,10 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
     // the entity label that bears on a candidate: an entity with the same span, or one inside
     // it; a candidate that is only part of a longer entity ("Park" in "Central Park") is
     // judged as if untagged, except that a person's name anywhere over it counts
+    let entity_spans = SpanIndex::new(doc.entities.iter().map(|e| (e.start, e.end)));
     let ner_at = |start: usize, end: usize| -> Ner {
         let mut best = Ner::None;
-        for e in &doc.entities {
+        for e in entity_spans.overlapping(start, end).map(|k| &doc.entities[k]) {
             if !(e.start < end && start < e.end) {
                 continue;
             }
@@ -249,11 +250,12 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
     }
 
     // 2. NER LOC spans the gazetteer did not cover become pattern-like places
+    let cand_spans = SpanIndex::new(cands.iter().map(|c| (c.start, c.end)));
     for e in &doc.entities {
         if e.label != EntityLabel::LOC {
             continue;
         }
-        if cands.iter().any(|c| c.start < e.end && e.start < c.end) {
+        if cand_spans.overlapping(e.start, e.end).next().is_some() {
             continue;
         }
         let a = toks.partition_point(|t| t.end <= e.start);
@@ -274,6 +276,7 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
     // when such a word later stands alone ("Paul said") it is a person, not a town
     let mut person_words: HashSet<String> = HashSet::new();
     {
+        let cand_spans = SpanIndex::new(cands.iter().map(|c| (c.start, c.end)));
         let mut k = 0;
         while k < toks.len() {
             if !(toks[k].kind == Kind::Word && toks[k].cap && !toks[k].all_caps) {
@@ -286,7 +289,8 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
             }
             if (2..=3).contains(&(e - k)) && !toks[k].sent_start || (2..=3).contains(&(e - k)) && !FUNCTION.contains(&fold(word(k)).as_str()) {
                 let whole = text.get(toks[k].start..toks[e - 1].end).map(fold).unwrap_or_default();
-                let covered = cands.iter().any(|c| c.start <= toks[k].start && toks[e - 1].end <= c.end);
+                let (ws, we) = (toks[k].start, toks[e - 1].end);
+                let covered = cand_spans.overlapping(ws, we).any(|c| cands[c].start <= ws && we <= cands[c].end);
                 if !data.has_name(&whole) && !covered {
                     for w in k..e {
                         person_words.insert(fold(word(w)));
@@ -390,6 +394,31 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
 
     // 4. resolution
     resolve(data, text, &toks, &kept)
+}
+
+/// Byte spans sorted by start, for finding the ones that overlap a span without a scan of
+/// all of them (documents can hold many thousands of entities and candidates).
+struct SpanIndex {
+    /// (start, end, index in the caller's list), sorted.
+    spans: Vec<(usize, usize, usize)>,
+    /// The longest span's length: an overlapping span starts at most this far before.
+    longest: usize,
+}
+
+impl SpanIndex {
+    fn new(spans: impl Iterator<Item = (usize, usize)>) -> Self {
+        let mut spans: Vec<(usize, usize, usize)> = spans.enumerate().map(|(k, (s, e))| (s, e, k)).collect();
+        spans.sort_unstable();
+        let longest = spans.iter().map(|&(s, e, _)| e.saturating_sub(s)).max().unwrap_or(0);
+        SpanIndex { spans, longest }
+    }
+
+    /// Indices (in the caller's list) of the spans overlapping `start..end`, by start.
+    fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = usize> + '_ {
+        let from = self.spans.partition_point(|&(s, _, _)| s + self.longest < start);
+        let to = self.spans.partition_point(|&(s, _, _)| s < end);
+        self.spans[from..to.max(from)].iter().filter(move |&&(s, e, _)| s < end && start < e).map(|&(_, _, k)| k)
+    }
 }
 
 /// AP-style US state abbreviations (after a comma: "Manassas, Va.") -> GeoNames admin1 code.
