@@ -18,6 +18,13 @@ const MOTION: &[&str] = &[
     "mission", "pilgrimage", "flight", "flights",
 ];
 
+/// Verbs whose direct object, when it is a place, is where the event happened ("visited
+/// Syria", "shelled Aleppo", "entered Mosul").
+const PLACE_OBJECT: &[&str] = &[
+    "visit", "tour", "enter", "invade", "reach", "occupy", "raid", "shell", "bomb", "storm", "capture", "seize",
+    "besiege", "overrun", "liberate", "recapture", "bombard", "leave", "flee",
+];
+
 /// Gives each event of `doc.events` a place (see the module doc). Country-level when the
 /// text names only a country; `Place::feature` tells the level.
 #[derive(Default)]
@@ -135,10 +142,16 @@ fn climb(doc: &Doc, pi: usize) -> Vec<Step> {
         // a possessor ("Syria's war") is not where the event happened
         let climb = (rel.starts_with("obl") || rel.starts_with("nmod") || rel.starts_with("compound") || rel == "appos" || rel == "flat")
             && rel != "nmod:poss";
-        if !(climb || motion_obj && has_case) {
+        let governor = toks[cur].head;
+        // the place itself is the object of a verb of entering or visiting
+        let place_object = hops == 1
+            && rel == "obj"
+            && governor >= 0
+            && PLACE_OBJECT.contains(&toks[governor as usize].lemma.to_lowercase().as_str());
+        has_case |= place_object;
+        if !(climb || place_object || motion_obj && has_case) {
             break;
         }
-        let governor = toks[cur].head;
         let after_motion = governor >= 0 && MOTION.contains(&doc.token_text(governor as usize).to_lowercase().as_str());
         has_case |= sentence_range(doc, cur).any(|c| {
             if toks[c].head != cur as i32 || toks[c].deprel != "case" {

@@ -184,3 +184,31 @@ fn a_trip_to_a_place_is_placed_there() {
     EventPlacer::default().run(&mut d);
     assert_eq!(d.events[0].place.as_ref().map(|p| p.name.as_str()), Some("Damascus"));
 }
+
+#[test]
+fn the_place_a_visit_names_is_where_it_happened() {
+    // "visited Syria": the place is the verb's object, with a hand-made UD parse; an object
+    // of another verb ("praised Syria") is not where the event happened
+    for (verb, lemma, placed) in [("visited", "visit", true), ("praised", "praise", false)] {
+        let text = format!("Putin {verb} Syria in December");
+        let mut d = doc(&text);
+        let words = ["Putin", verb, "Syria", "in", "December"];
+        let heads = [1, -1, 1, 4, 1];
+        let rels = ["nsubj", "root", "obj", "case", "obl"];
+        let mut pos = 0;
+        for k in 0..words.len() {
+            let s = text[pos..].find(words[k]).unwrap() + pos;
+            pos = s + words[k].len();
+            let lemma = if k == 1 { lemma.to_string() } else { words[k].to_lowercase() };
+            d.tokens.push(Token { start: s, end: pos, head: heads[k], deprel: rels[k].into(), lemma, ..Default::default() });
+        }
+        gaz().run(&mut d);
+        d.events.push(event(&d, verb));
+        EventPlacer::default().run(&mut d);
+        let got = d.events[0].place.as_ref().map(|p| p.country.clone().unwrap_or_default());
+        assert_eq!(got.is_some(), placed, "{verb}: {got:?}");
+        if placed {
+            assert_eq!(got.as_deref(), Some("SY"));
+        }
+    }
+}
