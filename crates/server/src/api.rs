@@ -6,25 +6,63 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
+use std::borrow::Cow;
 use serde_json::{json, Value};
-use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use store::query::{CountRow, GroupBy, StoredEvent};
+use store::query::{ActorView, CountRow, EventView, GroupBy, StoredEvent};
 use store::{Filter, Store};
 
-/// Shared server state.
+/// A job for a database worker: runs with the worker's read-only connection (or the error
+/// that opening it gave).
+type Job = Box<dyn FnOnce(std::result::Result<&Store, &store::Error>) + Send>;
+
+/// Shared server state: a fixed pool of database worker threads, each holding one
+/// read-only connection for its whole life (warm page cache, cached prepared statements).
 pub struct State {
-    db: PathBuf,
+    jobs: std::sync::Mutex<Option<std::sync::mpsc::Sender<Job>>>,
     timeout: Duration,
     permits: tokio::sync::Semaphore,
 }
 
 impl State {
-    /// State for a config.
+    /// State for a config: starts `cfg.max_concurrent` worker threads.
     pub fn new(cfg: &Config) -> State {
-        State { db: cfg.db.clone(), timeout: cfg.query_timeout, permits: tokio::sync::Semaphore::new(cfg.max_concurrent.max(1)) }
+        let workers = cfg.max_concurrent.max(1);
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(std::sync::Mutex::new(rx));
+        for i in 0..workers {
+            let rx = Arc::clone(&rx);
+            let db: PathBuf = cfg.db.clone();
+            let spawned = std::thread::Builder::new().name(format!("dateline-db-{i}")).spawn(move || {
+                let store = Store::open_readonly(&db);
+                loop {
+                    // The lock is held only while waiting for the next job.
+                    let job = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    // A panicking job must not take the worker with it (its caller gets an error).
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(store.as_ref())));
+                }
+            });
+            if let Err(e) = spawned {
+                eprintln!("dateline: serve: could not start a database worker: {e}");
+            }
+        }
+        State { jobs: std::sync::Mutex::new(Some(tx)), timeout: cfg.query_timeout, permits: tokio::sync::Semaphore::new(workers) }
+    }
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        // Closing the queue ends the workers.
+        if let Ok(mut j) = self.jobs.lock() {
+            j.take();
+        }
     }
 }
 
@@ -54,32 +92,29 @@ fn bad(m: impl Into<String>) -> ApiError {
     ApiError(StatusCode::BAD_REQUEST, m.into())
 }
 
-thread_local! {
-    /// One read-only connection per blocking worker thread.
-    static CONN: RefCell<Option<(PathBuf, Store)>> = const { RefCell::new(None) };
-}
-
-/// Runs `f` on a blocking thread with a read-only connection, a concurrency permit and the
-/// per-query time limit.
+/// Runs `f` on a database worker with its read-only connection, a concurrency permit and
+/// the per-query time limit.
 async fn with_db<T: Send + 'static>(st: &Arc<State>, f: impl FnOnce(&Store) -> store::Result<T> + Send + 'static) -> Result<T, ApiError> {
     let _permit = st.permits.acquire().await.map_err(|_| ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into()))?;
-    let db = st.db.clone();
     let timeout = st.timeout;
-    let r = tokio::task::spawn_blocking(move || {
-        CONN.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.as_ref().map(|(p, _)| p != &db).unwrap_or(true) {
-                *c = Some((db.clone(), Store::open_readonly(&db)?));
+    let (tx, rx) = tokio::sync::oneshot::channel::<store::Result<T>>();
+    let job: Job = Box::new(move |store| {
+        let r = match store {
+            Err(e) => Err(store::Error::Invalid(e.to_string())),
+            Ok(store) => {
+                store.set_timeout(Some(timeout));
+                let r = f(store);
+                store.set_timeout(None);
+                r
             }
-            let store = &c.as_ref().expect("opened above").1;
-            store.set_timeout(Some(timeout));
-            let r = f(store);
-            store.set_timeout(None);
-            r
-        })
-    })
-    .await
-    .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("worker failed: {e}")))?;
+        };
+        let _ = tx.send(r);
+    });
+    let sent = st.jobs.lock().ok().and_then(|j| j.as_ref().map(|j| j.send(job).is_ok())).unwrap_or(false);
+    if !sent {
+        return Err(ApiError(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into()));
+    }
+    let r = rx.await.map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database worker failed".into()))?;
     Ok(r?)
 }
 
@@ -146,9 +181,19 @@ fn parse(params: &[(String, String)], default_limit: u32) -> Result<Q, ApiError>
     Ok(q)
 }
 
+/// One piece of marked-up text: `{text}` or `{text, mark, label}`.
+#[derive(Serialize)]
+pub struct Segment<'a> {
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mark: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<Cow<'a, str>>,
+}
+
 /// Splits `text` into segments `{text, mark?, label?}` with the given marks (byte spans
 /// relative to `text`); overlapping marks after the first are dropped.
-pub fn segments(text: &str, mut marks: Vec<(usize, usize, &'static str, String)>) -> Vec<Value> {
+pub fn segments<'a>(text: &'a str, mut marks: Vec<(usize, usize, &'static str, Cow<'a, str>)>) -> Vec<Segment<'a>> {
     marks.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut out = Vec::new();
     let mut pos = 0;
@@ -157,51 +202,162 @@ pub fn segments(text: &str, mut marks: Vec<(usize, usize, &'static str, String)>
             continue;
         }
         if s > pos {
-            out.push(json!({"text": &text[pos..s]}));
+            out.push(Segment { text: &text[pos..s], mark: None, label: None });
         }
-        out.push(json!({"text": &text[s..e], "mark": kind, "label": label}));
+        out.push(Segment { text: &text[s..e], mark: Some(kind), label: Some(label) });
         pos = e;
     }
     if pos < text.len() {
-        out.push(json!({"text": &text[pos..]}));
+        out.push(Segment { text: &text[pos..], mark: None, label: None });
     }
     out
 }
 
-fn actor_json(a: &Option<model::EventActor>) -> Value {
-    match a {
-        None => Value::Null,
-        Some(a) => json!({"code": a.code, "country": a.country, "agent": a.agent, "name": a.name}),
+#[derive(Serialize)]
+struct ActorOut<'a> {
+    code: &'a str,
+    country: Option<&'a str>,
+    agent: Option<&'a str>,
+    name: Option<&'a str>,
+}
+
+fn actor_out(a: &Option<model::EventActor>) -> Option<ActorOut<'_>> {
+    a.as_ref().map(|a| ActorOut { code: &a.code, country: a.country.as_deref(), agent: a.agent.as_deref(), name: a.name.as_deref() })
+}
+
+#[derive(Serialize)]
+struct PlaceOut<'a> {
+    name: &'a str,
+    country: Option<&'a str>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+/// The API form of a stored event (fields in this order), borrowing from it.
+#[derive(Serialize)]
+pub struct EventOut<'a> {
+    id: i64,
+    article: &'a str,
+    url: Option<&'a str>,
+    title: Option<&'a str>,
+    published: Option<&'a str>,
+    day: Option<&'a str>,
+    date: Option<&'a str>,
+    date_precision: Option<&'static str>,
+    date_text: Option<&'a str>,
+    source: Option<ActorOut<'a>>,
+    target: Option<ActorOut<'a>>,
+    code: &'a str,
+    root: &'a str,
+    quad_class: u8,
+    goldstein: f32,
+    plover: Option<&'a str>,
+    place: Option<PlaceOut<'a>>,
+    rule: &'a str,
+    negated: bool,
+    modality: &'static str,
+    evidence: Vec<Segment<'a>>,
+}
+
+/// The evidence sentence as segments with the source, predicate and target marked.
+fn evidence<'a>(text: &'a str, base: usize, parts: [(Option<(usize, usize)>, &'static str, Option<&'a str>); 3]) -> Vec<Segment<'a>> {
+    let mut marks = Vec::with_capacity(3);
+    for (span, kind, label) in parts {
+        if let Some((s, t)) = span {
+            if let (Some(s), Some(t)) = (s.checked_sub(base), t.checked_sub(base)) {
+                marks.push((s, t, kind, Cow::Borrowed(label.unwrap_or_default())));
+            }
+        }
+    }
+    segments(text, marks)
+}
+
+/// The API form of an event read in place (see `store::Store::events_with`).
+pub fn event_view_out<'a>(v: &EventView<'a>) -> EventOut<'a> {
+    let (src, tgt, code) = (v.source(), v.target(), v.code());
+    let actor = |a: Option<ActorView<'a>>| a.map(|a| ActorOut { code: a.code, country: a.country, agent: a.agent, name: a.name });
+    EventOut {
+        id: v.id(),
+        article: v.article(),
+        url: v.url(),
+        title: v.title(),
+        published: v.published(),
+        day: v.day(),
+        date: v.date(),
+        date_precision: v.date_precision(),
+        date_text: v.date_text(),
+        source: actor(src),
+        target: actor(tgt),
+        code,
+        root: v.root(),
+        quad_class: v.quad_class(),
+        goldstein: v.goldstein(),
+        plover: v.plover(),
+        place: v.place().map(|p| PlaceOut { name: p.name, country: p.country, lat: p.lat, lon: p.lon }),
+        rule: v.rule(),
+        negated: v.negated(),
+        modality: v.modality(),
+        evidence: evidence(
+            v.evidence_text(),
+            v.evidence_start(),
+            [
+                (src.map(|a| (a.start, a.end)), "source", src.map(|a| a.code)),
+                (Some(v.predicate()), "predicate", Some(code)),
+                (tgt.map(|a| (a.start, a.end)), "target", tgt.map(|a| a.code)),
+            ],
+        ),
     }
 }
 
 /// The API form of a stored event, with its evidence sentence as marked segments.
-pub fn event_json(se: &StoredEvent) -> Value {
+pub fn event_out(se: &StoredEvent) -> EventOut<'_> {
     let e = &se.event;
-    let base = e.evidence.start;
-    let rel = |s: usize, t: usize| (s.checked_sub(base), t.checked_sub(base));
-    let mut marks = Vec::new();
-    for (span, kind, label) in [
-        (e.source.as_ref().map(|a| (a.start, a.end)), "source", e.source.as_ref().map(|a| a.code.clone())),
-        (Some((e.predicate.start, e.predicate.end)), "predicate", Some(e.code.clone())),
-        (e.target.as_ref().map(|a| (a.start, a.end)), "target", e.target.as_ref().map(|a| a.code.clone())),
-    ] {
-        if let Some((s, t)) = span {
-            if let (Some(s), Some(t)) = rel(s, t) {
-                marks.push((s, t, kind, label.unwrap_or_default()));
-            }
-        }
+    EventOut {
+        id: se.id,
+        article: &se.article,
+        url: se.url.as_deref(),
+        title: se.title.as_deref(),
+        published: se.published.as_deref(),
+        day: se.day.as_deref(),
+        date: e.date.as_deref(),
+        date_precision: e.date_precision.map(|p| p.as_str()),
+        date_text: e.date_text.as_deref(),
+        source: actor_out(&e.source),
+        target: actor_out(&e.target),
+        code: &e.code,
+        root: &e.root,
+        quad_class: e.quad_class,
+        goldstein: e.goldstein,
+        plover: e.plover.as_deref(),
+        place: e.place.as_ref().map(|p| PlaceOut {
+            name: &p.name,
+            country: p.country.as_deref(),
+            lat: p.lat.is_finite().then_some(p.lat),
+            lon: p.lon.is_finite().then_some(p.lon),
+        }),
+        rule: &e.rule,
+        negated: e.negated,
+        modality: e.modality.as_str(),
+        evidence: evidence(
+            &se.evidence_text,
+            e.evidence.start,
+            [
+                (e.source.as_ref().map(|a| (a.start, a.end)), "source", e.source.as_ref().map(|a| a.code.as_str())),
+                (Some((e.predicate.start, e.predicate.end)), "predicate", Some(e.code.as_str())),
+                (e.target.as_ref().map(|a| (a.start, a.end)), "target", e.target.as_ref().map(|a| a.code.as_str())),
+            ],
+        ),
     }
-    json!({
-        "id": se.id, "article": se.article, "url": se.url, "title": se.title, "published": se.published,
-        "day": se.day, "date": e.date, "date_precision": e.date_precision.map(|p| p.as_str()), "date_text": e.date_text,
-        "source": actor_json(&e.source), "target": actor_json(&e.target),
-        "code": e.code, "root": e.root, "quad_class": e.quad_class, "goldstein": e.goldstein, "plover": e.plover,
-        "place": e.place.as_ref().map(|p| json!({"name": p.name, "country": p.country,
-            "lat": p.lat.is_finite().then_some(p.lat), "lon": p.lon.is_finite().then_some(p.lon)})),
-        "rule": e.rule, "negated": e.negated, "modality": e.modality.as_str(),
-        "evidence": segments(&se.evidence_text, marks),
-    })
+}
+
+/// The API form of a stored event as a JSON value.
+pub fn event_json(se: &StoredEvent) -> Value {
+    serde_json::to_value(event_out(se)).unwrap_or(Value::Null)
+}
+
+/// A JSON response from bytes serialized on a database worker.
+fn json_bytes(body: Vec<u8>) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 fn rows_json(rows: &[CountRow], names: &[&str]) -> Value {
@@ -227,14 +383,36 @@ pub async fn stats(st: S) -> Result<Json<Value>, ApiError> {
 }
 
 /// `GET /api/events`: a page of events, newest first.
-pub async fn events(st: S, Query(p): Params) -> Result<Json<Value>, ApiError> {
+pub async fn events(st: S, Query(p): Params) -> Result<Response, ApiError> {
+    #[derive(Serialize)]
+    struct Page {
+        limit: u32,
+        offset: u32,
+        more: bool,
+        events: Vec<()>,
+    }
     let q = parse(&p, 50)?;
     let (limit, offset) = (q.limit, q.offset);
     let f = q.filter;
-    let page = with_db(&st.0, move |s| s.events(&f, limit + 1, offset)).await?;
-    let more = page.len() > limit as usize;
-    let ev: Vec<Value> = page.iter().take(limit as usize).map(event_json).collect();
-    Ok(Json(json!({"limit": limit, "offset": offset, "more": more, "events": ev})))
+    // The page is serialized on the worker, straight from the rows SQLite holds.
+    let body = with_db(&st.0, move |s| {
+        let page = s.events_with(&f, limit + 1, offset, |v| serde_json::to_vec(&event_view_out(v)))?;
+        let more = page.len() > limit as usize;
+        let mut out = serde_json::to_vec(&Page { limit, offset, more, events: Vec::new() }).map_err(|e| store::Error::Invalid(e.to_string()))?;
+        // `...,"events":[]}`: splice the events in before the closing `]}`.
+        out.truncate(out.len() - 2);
+        out.reserve(page.iter().map(|e| e.as_ref().map_or(0, |e| e.len() + 1)).sum::<usize>() + 2);
+        for (i, e) in page.into_iter().take(limit as usize).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&e.map_err(|e| store::Error::Invalid(e.to_string()))?);
+        }
+        out.extend_from_slice(b"]}");
+        Ok(out)
+    })
+    .await?;
+    Ok(json_bytes(body))
 }
 
 /// `GET /api/events/{id}`.
@@ -262,15 +440,15 @@ pub async fn article(st: S, Path(id): Path<String>) -> Result<Json<Value>, ApiEr
     .await?;
     let Some((doc, evs)) = r else { return Err(ApiError(StatusCode::NOT_FOUND, format!("no article '{id}'"))) };
     let a = &doc.article;
-    let mut marks: Vec<(usize, usize, &'static str, String)> = Vec::new();
+    let mut marks: Vec<(usize, usize, &'static str, Cow<'_, str>)> = Vec::new();
     for m in &doc.actors {
-        marks.push((m.start, m.end, "actor", m.code.clone()));
+        marks.push((m.start, m.end, "actor", Cow::Borrowed(m.code.as_str())));
     }
     for t in &doc.times {
-        marks.push((t.start, t.end, "time", t.value.clone()));
+        marks.push((t.start, t.end, "time", Cow::Borrowed(t.value.as_str())));
     }
     for p in &doc.places {
-        marks.push((p.start, p.end, "place", p.place.country.clone().map_or(p.place.name.clone(), |c| format!("{} ({c})", p.place.name))));
+        marks.push((p.start, p.end, "place", p.place.country.as_ref().map_or(Cow::Borrowed(p.place.name.as_str()), |c| Cow::Owned(format!("{} ({c})", p.place.name)))));
     }
     Ok(Json(json!({
         "id": a.id, "url": a.url, "title": a.title, "byline": a.byline,

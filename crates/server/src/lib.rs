@@ -2,7 +2,7 @@
 //!
 //! Safety by construction:
 //! - the database is opened read-only (`SQLITE_OPEN_READ_ONLY` + `query_only`), one
-//!   connection per blocking worker thread;
+//!   long-lived connection per database worker thread (a fixed pool, see `api::State`);
 //! - only GET routes exist; request bodies are capped at 1 KiB and URIs at 2 KiB;
 //! - pages are capped ([`store::query::MAX_LIMIT`]), at most [`Config::max_concurrent`]
 //!   queries run at once, and each is interrupted after [`Config::query_timeout`];
@@ -33,7 +33,8 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Each SQL statement is interrupted after this long.
     pub query_timeout: Duration,
-    /// Most queries running at once (others wait).
+    /// Database worker threads, each with one read-only connection: the most queries
+    /// running at once (others wait their turn).
     pub max_concurrent: usize,
     /// Tokio worker threads.
     pub threads: usize,
@@ -109,7 +110,9 @@ pub fn router(cfg: &Config) -> Router {
 }
 
 fn runtime(threads: usize) -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(threads.max(1)).max_blocking_threads(64).enable_io().enable_time().build()
+    // Query results arrive from the database workers, outside the runtime, through its
+    // global queue: look at it often so that finished queries are answered promptly.
+    tokio::runtime::Builder::new_multi_thread().worker_threads(threads.max(1)).global_queue_interval(4).enable_io().enable_time().build()
 }
 
 /// Checks that the store opens read-only (so that errors show before binding).

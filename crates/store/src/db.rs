@@ -31,19 +31,15 @@ CREATE TABLE IF NOT EXISTS actors (
   article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
   code TEXT NOT NULL, country TEXT, agent TEXT, name TEXT, entry TEXT NOT NULL, antecedent INTEGER
 );
-CREATE INDEX IF NOT EXISTS actors_article ON actors(article);
-CREATE INDEX IF NOT EXISTS actors_code ON actors(code);
 CREATE TABLE IF NOT EXISTS times (
   article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
   kind TEXT NOT NULL, value TEXT NOT NULL, modifier TEXT
 );
-CREATE INDEX IF NOT EXISTS times_article ON times(article);
 CREATE TABLE IF NOT EXISTS places (
   article INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
   name TEXT NOT NULL, country TEXT, admin1 TEXT, lat REAL, lon REAL, geonames_id INTEGER,
   feature TEXT NOT NULL, population INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS places_article ON places(article);
 CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY,
   article INTEGER NOT NULL, idx INTEGER NOT NULL, sentence INTEGER NOT NULL,
@@ -58,16 +54,33 @@ CREATE TABLE IF NOT EXISTS events (
   rule TEXT NOT NULL, negated INTEGER NOT NULL, modality TEXT NOT NULL,
   UNIQUE (article, idx)
 );
+"#;
+
+/// Secondary indexes. A bulk load into an empty store drops them and builds them once at the
+/// end (sorting is much cheaper than a million random B-tree inserts); [`Store::open`] builds
+/// any that are missing, so a store whose bulk load was killed gets them on the next open.
+const INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS actors_article ON actors(article);
+CREATE INDEX IF NOT EXISTS actors_code ON actors(code);
+CREATE INDEX IF NOT EXISTS times_article ON times(article);
+CREATE INDEX IF NOT EXISTS places_article ON places(article);
 CREATE INDEX IF NOT EXISTS events_src_day ON events(src_code, day);
 CREATE INDEX IF NOT EXISTS events_tgt_day ON events(tgt_code, day);
 CREATE INDEX IF NOT EXISTS events_day ON events(day);
-
-
 "#;
+
+/// The indexes [`Store::begin_bulk`] drops.
+const DEFERRED_INDEXES: [&str; 7] =
+    ["actors_article", "actors_code", "times_article", "places_article", "events_src_day", "events_tgt_day", "events_day"];
+
+/// `meta` key set while a bulk load has indexes and full-text entries still to build.
+const BULK_PENDING: &str = "bulk_pending";
 
 /// A connection to a store file.
 pub struct Store {
     conn: Connection,
+    /// In a bulk load (see [`Store::begin_bulk`]): full-text entries are built at the end.
+    bulk: std::cell::Cell<bool>,
 }
 
 /// Counts of what a store holds.
@@ -120,7 +133,7 @@ fn parse_precision(s: Option<String>) -> Option<DatePrecision> {
     })
 }
 
-fn parse_modality(s: &str) -> Modality {
+pub(crate) fn parse_modality(s: &str) -> Modality {
     match s {
         "planned" => Modality::Planned,
         "possible" => Modality::Possible,
@@ -141,16 +154,119 @@ fn u(v: i64) -> usize {
     v.max(0) as usize
 }
 
+/// Refuses a store written by another schema version, with a message saying what to do.
+fn check_schema_version(conn: &Connection, path: &Path) -> Result<()> {
+    let has_meta = conn
+        .query_row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'", [], |_| Ok(()))
+        .optional()
+        .map_err(|e| Error::at(path, e))?
+        .is_some();
+    if !has_meta {
+        return Ok(());
+    }
+    let v: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+        .optional()
+        .map_err(|e| Error::at(path, e))?;
+    match v.as_deref().map(str::parse::<i64>) {
+        None => Ok(()),
+        Some(Ok(SCHEMA_VERSION)) => Ok(()),
+        Some(Ok(v)) if v > SCHEMA_VERSION => Err(Error::Invalid(format!(
+            "{}: store has schema version {v}, newer than this dateline's {SCHEMA_VERSION}; use a newer dateline",
+            path.display()
+        ))),
+        Some(_) => Err(Error::Invalid(format!(
+            "{}: store has schema version {}, this dateline reads version {SCHEMA_VERSION}; re-ingest into a new store",
+            path.display(),
+            v.unwrap_or_default()
+        ))),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) a store for writing: WAL mode, schema created.
     pub fn open(path: &Path) -> Result<Store> {
         let conn = Connection::open(path).map_err(|e| Error::at(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144; PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=16384;")
+        // page_size only takes effect on a new file (before WAL mode is set); 8 KiB pages
+        // halve the B-tree overhead of the wide event rows.
+        conn.execute_batch("PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144; PRAGMA mmap_size=1073741824; PRAGMA wal_autocheckpoint=16384;")
             .map_err(|e| Error::at(path, e))?;
+        check_schema_version(&conn, path)?;
         conn.execute_batch(SCHEMA).map_err(|e| Error::at(path, e))?;
         conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?1)", params![SCHEMA_VERSION.to_string()])?;
-        Ok(Store { conn })
+        let store = Store { conn, bulk: std::cell::Cell::new(false) };
+        // A bulk load that was interrupted: build what it deferred (indexes, full-text).
+        store.finish_bulk()?;
+        Ok(store)
+    }
+
+    /// Starts a bulk load. When the store holds no events yet, the secondary indexes are
+    /// dropped and the full-text entries skipped until [`Store::finish_bulk`], which builds
+    /// them in one pass each; a `meta` flag, committed with the dropped indexes, makes the
+    /// next [`Store::open`] finish the job if this process is killed first. Returns whether
+    /// the deferral is active (a non-empty store is loaded row by row, indexes kept).
+    /// Call outside a transaction.
+    pub fn begin_bulk(&self) -> Result<bool> {
+        let empty = self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM events) AND NOT EXISTS (SELECT 1 FROM articles)", [], |r| r.get::<_, bool>(0))?;
+        if !empty {
+            return Ok(false);
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let r = (|| -> Result<()> {
+            self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, '1')", [BULK_PENDING])?;
+            for name in DEFERRED_INDEXES {
+                // Fixed names from DEFERRED_INDEXES (no user input).
+                self.conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
+            }
+            Ok(())
+        })();
+        match r {
+            Ok(()) => self.conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e);
+            }
+        }
+        // Losing the last commits to a power cut is acceptable during a bulk load (a rerun
+        // redoes them); a killed process loses nothing committed either way in WAL mode.
+        self.conn.execute_batch("PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=65536;")?;
+        self.bulk.set(true);
+        Ok(true)
+    }
+
+    /// Ends a bulk load (a no-op when none is pending): builds the deferred indexes and the
+    /// full-text index, updates the planner statistics and clears the flag, in one
+    /// transaction. Call outside a transaction.
+    pub fn finish_bulk(&self) -> Result<()> {
+        // Also when another writer finished it meanwhile: this one skipped full-text entries.
+        let pending = self.bulk.get() || self.conn.query_row("SELECT 1 FROM meta WHERE key = ?1", [BULK_PENDING], |_| Ok(())).optional()?.is_some();
+        self.bulk.set(false);
+        if pending {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            let r = (|| -> Result<()> {
+                // Sorting in several smaller runs (merged, on helper threads) costs less than
+                // one big in-memory sort of a million keys.
+                self.conn.execute_batch("PRAGMA cache_size=-8192; PRAGMA threads=2;")?;
+                let built = self.conn.execute_batch(INDEXES);
+                self.conn.execute_batch("PRAGMA cache_size=-262144;")?;
+                built?;
+                self.conn.execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")?;
+                self.conn.execute("DELETE FROM meta WHERE key = ?1", [BULK_PENDING])?;
+                Ok(())
+            })();
+            match r {
+                Ok(()) => self.conn.execute_batch("COMMIT")?,
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(e);
+                }
+            }
+            self.conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        } else {
+            self.conn.execute_batch(INDEXES)?;
+        }
+        Ok(())
     }
 
     /// Opens an existing store read-only (`SQLITE_OPEN_READ_ONLY`): no statement can change it.
@@ -161,11 +277,14 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| Error::at(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch("PRAGMA query_only=ON; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;").map_err(|e| Error::at(path, e))?;
+        // No mmap: pages read through mmap are re-parsed on every visit, while the page
+        // cache keeps them parsed (the server's workers keep their connection for good).
+        conn.execute_batch("PRAGMA query_only=ON; PRAGMA cache_size=-131072; PRAGMA mmap_size=0;").map_err(|e| Error::at(path, e))?;
         // Fail early on a file that is not a dateline store.
         conn.query_row("SELECT value FROM meta WHERE key='schema_version'", [], |r| r.get::<_, String>(0))
             .map_err(|e| Error::Invalid(format!("{}: not a dateline store ({e})", path.display())))?;
-        Ok(Store { conn })
+        check_schema_version(&conn, path)?;
+        Ok(Store { conn, bulk: std::cell::Cell::new(false) })
     }
 
     /// The underlying connection (for the query module and tests).
@@ -216,9 +335,11 @@ impl Store {
             return Ok(false);
         }
         let rowid = self.conn.last_insert_rowid();
-        self.conn
-            .prepare_cached("INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?
-            .execute(params![rowid, a.title, a.text])?;
+        if !self.bulk.get() {
+            self.conn
+                .prepare_cached("INSERT INTO articles_fts(rowid, title, text) VALUES (?1, ?2, ?3)")?
+                .execute(params![rowid, a.title, a.text])?;
+        }
         let mut st = self.conn.prepare_cached(
             "INSERT INTO actors(article, start, \"end\", code, country, agent, name, entry, antecedent) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
         )?;
@@ -236,43 +357,19 @@ impl Store {
             let q = &p.place;
             st.execute(params![rowid, p.start as i64, p.end as i64, q.name, q.country, q.admin1, q.lat, q.lon, q.geonames_id.map(|x| x as i64), q.feature, q.population as i64])?;
         }
-        for (i, e) in doc.events.iter().enumerate() {
-            self.insert_event(rowid, i, e, a.published)?;
+        if !doc.events.is_empty() {
+            let mut st = self.conn.prepare_cached(INSERT_EVENT)?;
+            for (i, e) in doc.events.iter().enumerate() {
+                bind_event(&mut st, rowid, i, e, a.published)?;
+            }
         }
         Ok(true)
     }
 
     /// Inserts one event row of article `rowid` (its `idx`-th event).
     pub fn insert_event(&self, article_rowid: i64, idx: usize, e: &Event, published: Option<Date>) -> Result<()> {
-        let mut st = self.conn.prepare_cached(
-            "INSERT INTO events(article, idx, sentence, ev_start, ev_end, pred_start, pred_end,
-               src_code, src_country, src_agent, src_name, src_start, src_end,
-               tgt_code, tgt_country, tgt_agent, tgt_name, tgt_start, tgt_end,
-               code, root, quad_class, goldstein, plover, plover_mode, date, date_precision, date_text, day,
-               place_name, place_country, place_admin1, lat, lon, geonames_id, place_feature, place_population, place_start, place_end,
-               rule, negated, modality)
-             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42)",
-        )?;
-        let s = e.source.as_ref();
-        let t = e.target.as_ref();
-        let p = e.place.as_ref();
-        let finite = |x: f64| x.is_finite().then_some(x);
-        st.execute(params![
-            article_rowid, idx as i64, e.sentence as i64, e.evidence.start as i64, e.evidence.end as i64,
-            e.predicate.start as i64, e.predicate.end as i64,
-            s.map(|a| &a.code), s.and_then(|a| a.country.as_ref()), s.and_then(|a| a.agent.as_ref()), s.and_then(|a| a.name.as_ref()),
-            s.map(|a| a.start as i64), s.map(|a| a.end as i64),
-            t.map(|a| &a.code), t.and_then(|a| a.country.as_ref()), t.and_then(|a| a.agent.as_ref()), t.and_then(|a| a.name.as_ref()),
-            t.map(|a| a.start as i64), t.map(|a| a.end as i64),
-            e.code, e.root, e.quad_class, if e.goldstein.is_finite() { e.goldstein as f64 } else { 0.0 },
-            e.plover, e.plover_mode, e.date, precision_str(e.date_precision), e.date_text, filing_day(e, published),
-            p.map(|p| &p.name), p.and_then(|p| p.country.as_ref()), p.and_then(|p| p.admin1.as_ref()),
-            p.and_then(|p| finite(p.lat)), p.and_then(|p| finite(p.lon)), p.and_then(|p| p.geonames_id.map(|x| x as i64)),
-            p.map(|p| &p.feature), p.map(|p| p.population as i64),
-            e.place_span.map(|s| s.start as i64), e.place_span.map(|s| s.end as i64),
-            e.rule, e.negated, e.modality.as_str()
-        ])?;
-        Ok(())
+        let mut st = self.conn.prepare_cached(INSERT_EVENT)?;
+        bind_event(&mut st, article_rowid, idx, e, published)
     }
 
     /// Article and event counts.
@@ -350,6 +447,39 @@ impl Store {
         doc.events = st.query_map([rowid], |r| event_from_row(r, 0))?.collect::<rusqlite::Result<_>>()?;
         Ok(Some(doc))
     }
+}
+
+/// The statement that stores one event.
+const INSERT_EVENT: &str = "INSERT INTO events(article, idx, sentence, ev_start, ev_end, pred_start, pred_end,
+               src_code, src_country, src_agent, src_name, src_start, src_end,
+               tgt_code, tgt_country, tgt_agent, tgt_name, tgt_start, tgt_end,
+               code, root, quad_class, goldstein, plover, plover_mode, date, date_precision, date_text, day,
+               place_name, place_country, place_admin1, lat, lon, geonames_id, place_feature, place_population, place_start, place_end,
+               rule, negated, modality)
+             VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29,?30,?31,?32,?33,?34,?35,?36,?37,?38,?39,?40,?41,?42)";
+
+/// Binds and runs [`INSERT_EVENT`] for one event (prepared once per document).
+fn bind_event(st: &mut rusqlite::CachedStatement<'_>, article_rowid: i64, idx: usize, e: &Event, published: Option<Date>) -> Result<()> {
+    let s = e.source.as_ref();
+    let t = e.target.as_ref();
+    let p = e.place.as_ref();
+    let finite = |x: f64| x.is_finite().then_some(x);
+    st.execute(params![
+        article_rowid, idx as i64, e.sentence as i64, e.evidence.start as i64, e.evidence.end as i64,
+        e.predicate.start as i64, e.predicate.end as i64,
+        s.map(|a| &a.code), s.and_then(|a| a.country.as_ref()), s.and_then(|a| a.agent.as_ref()), s.and_then(|a| a.name.as_ref()),
+        s.map(|a| a.start as i64), s.map(|a| a.end as i64),
+        t.map(|a| &a.code), t.and_then(|a| a.country.as_ref()), t.and_then(|a| a.agent.as_ref()), t.and_then(|a| a.name.as_ref()),
+        t.map(|a| a.start as i64), t.map(|a| a.end as i64),
+        e.code, e.root, e.quad_class, if e.goldstein.is_finite() { e.goldstein as f64 } else { 0.0 },
+        e.plover, e.plover_mode, e.date, precision_str(e.date_precision), e.date_text, filing_day(e, published),
+        p.map(|p| &p.name), p.and_then(|p| p.country.as_ref()), p.and_then(|p| p.admin1.as_ref()),
+        p.and_then(|p| finite(p.lat)), p.and_then(|p| finite(p.lon)), p.and_then(|p| p.geonames_id.map(|x| x as i64)),
+        p.map(|p| &p.feature), p.map(|p| p.population as i64),
+        e.place_span.map(|s| s.start as i64), e.place_span.map(|s| s.end as i64),
+        e.rule, e.negated, e.modality.as_str()
+    ])?;
+    Ok(())
 }
 
 fn article_from_row(r: &Row) -> rusqlite::Result<(Article, Vec<Sentence>)> {
@@ -511,6 +641,73 @@ pub(crate) mod tests {
         assert_eq!(back.events, d.events);
         let ro = Store::open_readonly(&path).unwrap();
         assert!(ro.conn().execute("DELETE FROM events", []).is_err(), "read-only connection must refuse writes");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn temp_db(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("dateline-store-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.db");
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+        }
+        (dir, path)
+    }
+
+    fn index_names(s: &Store) -> Vec<String> {
+        let mut st = s.conn().prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+    }
+
+    #[test]
+    fn bulk_load_defers_indexes_and_a_killed_one_is_finished_on_open() {
+        let (dir, path) = temp_db("bulk");
+        let all = {
+            let s = Store::open(&path).unwrap();
+            index_names(&s)
+        };
+        assert_eq!(all.len(), DEFERRED_INDEXES.len());
+        {
+            let s = Store::open(&path).unwrap();
+            assert!(s.begin_bulk().unwrap(), "an empty store is bulk loaded");
+            assert!(index_names(&s).is_empty());
+            s.begin().unwrap();
+            for i in 0..3 {
+                assert!(s.insert_doc(&synthetic_doc(&format!("b{i}"), 2)).unwrap());
+            }
+            s.commit().unwrap();
+            // Dropped here without finish_bulk, as a killed process would leave it.
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(index_names(&s), all, "open builds the indexes a killed bulk load deferred");
+        assert!(s.conn().query_row("SELECT 1 FROM meta WHERE key = ?1", [BULK_PENDING], |_| Ok(())).optional().unwrap().is_none());
+        let f = crate::Filter { q: Some("Story b1".into()), ..Default::default() };
+        assert_eq!(s.count(&f).unwrap(), 2, "full-text entries rebuilt");
+        assert!(!s.begin_bulk().unwrap(), "a non-empty store is loaded row by row");
+        assert_eq!(index_names(&s), all);
+        s.begin().unwrap();
+        assert!(s.insert_doc(&synthetic_doc("b9", 1)).unwrap());
+        s.commit().unwrap();
+        s.finish_bulk().unwrap();
+        assert_eq!(s.count(&crate::Filter { q: Some("b9".into()), ..Default::default() }).unwrap(), 1);
+        assert_eq!(s.stats().unwrap(), Stats { articles: 4, events: 7 });
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn other_schema_versions_get_a_clear_error() {
+        let (dir, path) = temp_db("version");
+        drop(Store::open(&path).unwrap());
+        for (v, word) in [("0", "re-ingest"), ("99", "newer")] {
+            {
+                let c = Connection::open(&path).unwrap();
+                c.execute("UPDATE meta SET value = ?1 WHERE key = 'schema_version'", [v]).unwrap();
+            }
+            for r in [Store::open(&path).err(), Store::open_readonly(&path).err()] {
+                let m = r.expect("refused").to_string();
+                assert!(m.contains(word) && m.contains("schema version"), "{m}");
+            }
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -101,14 +101,30 @@ impl Filter {
     /// The WHERE clause (without `WHERE`; `1` when empty) and its parameters. Columns are
     /// qualified with `events.`.
     pub fn to_sql(&self) -> Result<(String, Vec<Value>)> {
+        let (either, rest, params) = self.to_sql_parts()?;
+        let mut sql = rest;
+        if let Some([a, b]) = either {
+            sql.insert(0, format!("({a} OR {b})"));
+        }
+        Ok((if sql.is_empty() { "1".into() } else { sql.join(" AND ") }, params))
+    }
+
+    /// The parts of [`Filter::to_sql`]: the two alternatives of the either-actor filter
+    /// (source matches, target matches) when `actor` is set, the other conditions (ANDed),
+    /// and the parameters they all number into. Lets a page query run the two alternatives
+    /// as two index-ordered scans merged by a UNION instead of an OR that must sort.
+    pub fn to_sql_parts(&self) -> Result<(Option<[String; 2]>, Vec<String>, Vec<Value>)> {
         let mut sql: Vec<String> = Vec::new();
         let mut params: Vec<Value> = Vec::new();
+        let mut either = None;
         let non_empty = |o: &Option<String>| o.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
         if let Some(a) = non_empty(&self.actor) {
             let mut s1 = Vec::new();
             code_match("events.src_code", &a, &mut s1, &mut params);
             code_match("events.tgt_code", &a, &mut s1, &mut params);
-            sql.push(format!("({} OR {})", s1[0], s1[1]));
+            let b = s1.pop().expect("two conditions");
+            let a = s1.pop().expect("two conditions");
+            either = Some([a, b]);
         }
         if let Some(a) = non_empty(&self.source) {
             code_match("events.src_code", &a, &mut sql, &mut params);
@@ -202,7 +218,7 @@ impl Filter {
             params.push(Value::Text(a));
             sql.push(format!("events.article = (SELECT rowid FROM articles WHERE id = ?{})", params.len()));
         }
-        Ok((if sql.is_empty() { "1".into() } else { sql.join(" AND ") }, params))
+        Ok((either, sql, params))
     }
 }
 
@@ -329,6 +345,223 @@ pub struct PlaceCount {
     pub goldstein: f64,
 }
 
+/// `YYYY-MM-DD` as the number YYYYMMDD (0 when malformed): orders like the text.
+fn day_key(d: &str) -> u32 {
+    let mut k = 0u32;
+    for b in d.bytes().filter(|b| *b != b'-').take(8) {
+        if !b.is_ascii_digit() {
+            return 0;
+        }
+        k = k * 10 + (b - b'0') as u32;
+    }
+    k + 1
+}
+
+/// The SQL and parameters of a page of events (rows as [`stored_event`] reads them, in no
+/// particular order: callers sort the page).
+fn page_sql(f: &Filter, limit: u32, offset: u32) -> Result<(String, Vec<Value>)> {
+    if offset > MAX_OFFSET {
+        return Err(Error::Invalid(format!("offset: at most {MAX_OFFSET}")));
+    }
+    let (either, rest, mut params) = f.to_sql_parts()?;
+    params.push(Value::Integer(limit.min(MAX_LIMIT) as i64));
+    params.push(Value::Integer(offset as i64));
+    let n = params.len();
+    // First the page's ids, from the (actor, day) or day index alone, which yields rows in
+    // (day, id) order so that LIMIT stops the scan early; then the page's rows.
+    let page = match either {
+        None => {
+            let w = if rest.is_empty() { "1".to_string() } else { rest.join(" AND ") };
+            format!("SELECT events.id AS id FROM events WHERE {w} ORDER BY events.day DESC, events.id DESC LIMIT ?{} OFFSET ?{n}", n - 1)
+        }
+        Some([a, b]) => {
+            let w = |c: &str| std::iter::once(c.to_string()).chain(rest.iter().cloned()).collect::<Vec<_>>().join(" AND ");
+            // UNION (not ALL): an event whose source and target both match appears once.
+            format!(
+                "SELECT id FROM (SELECT events.id AS id, events.day AS day FROM events WHERE {}
+                   UNION SELECT events.id, events.day FROM events WHERE {}
+                   ORDER BY 2 DESC, 1 DESC LIMIT ?{} OFFSET ?{n})",
+                w(&a),
+                w(&b),
+                n - 1
+            )
+        }
+    };
+    let sql = format!(
+        "WITH page(id) AS MATERIALIZED ({page})
+         SELECT events.id, events.article, articles.id, articles.url, articles.title, articles.published, events.day,
+                CAST(substr(CAST(articles.text AS BLOB), events.ev_start + 1, events.ev_end - events.ev_start) AS TEXT), {EVENT_COLUMNS}
+         FROM page JOIN events ON events.id = page.id JOIN articles ON articles.rowid = events.article"
+    );
+    Ok((sql, params))
+}
+
+/// An actor of an [`EventView`].
+#[derive(Clone, Copy, Debug)]
+pub struct ActorView<'a> {
+    /// CAMEO code.
+    pub code: &'a str,
+    /// Country code.
+    pub country: Option<&'a str>,
+    /// Agent code.
+    pub agent: Option<&'a str>,
+    /// Name.
+    pub name: Option<&'a str>,
+    /// Start of the mention (byte offset in the article).
+    pub start: usize,
+    /// End of the mention.
+    pub end: usize,
+}
+
+/// The place of an [`EventView`].
+#[derive(Clone, Copy, Debug)]
+pub struct PlaceView<'a> {
+    /// Place name.
+    pub name: &'a str,
+    /// ISO country.
+    pub country: Option<&'a str>,
+    /// Latitude, when known.
+    pub lat: Option<f64>,
+    /// Longitude, when known.
+    pub lon: Option<f64>,
+}
+
+/// One row of an events page, read in place from SQLite (see [`Store::events_with`]): the
+/// same values as a [`StoredEvent`] without copying them. Malformed values read as absent.
+pub struct EventView<'a> {
+    r: &'a rusqlite::Row<'a>,
+}
+
+/// Offset of [`EVENT_COLUMNS`] in a page row.
+const O: usize = 8;
+
+impl<'a> EventView<'a> {
+    fn s(&self, i: usize) -> Option<&'a str> {
+        self.r.get_ref(i).ok().and_then(|v| v.as_str_or_null().ok().flatten())
+    }
+    fn i(&self, i: usize) -> Option<i64> {
+        self.r.get_ref(i).ok().and_then(|v| v.as_i64_or_null().ok().flatten())
+    }
+    fn f(&self, i: usize) -> Option<f64> {
+        self.r.get_ref(i).ok().and_then(|v| match v {
+            rusqlite::types::ValueRef::Real(x) => Some(x),
+            rusqlite::types::ValueRef::Integer(x) => Some(x as f64),
+            _ => None,
+        })
+    }
+    fn u(&self, i: usize) -> usize {
+        self.i(i).unwrap_or(0).max(0) as usize
+    }
+    /// Event row id.
+    pub fn id(&self) -> i64 {
+        self.i(0).unwrap_or(0)
+    }
+    /// Article id.
+    pub fn article(&self) -> &'a str {
+        self.s(2).unwrap_or("")
+    }
+    /// Article URL.
+    pub fn url(&self) -> Option<&'a str> {
+        self.s(3)
+    }
+    /// Article title.
+    pub fn title(&self) -> Option<&'a str> {
+        self.s(4)
+    }
+    /// Publication date.
+    pub fn published(&self) -> Option<&'a str> {
+        self.s(5)
+    }
+    /// Filing day.
+    pub fn day(&self) -> Option<&'a str> {
+        self.s(6)
+    }
+    /// The evidence sentence text.
+    pub fn evidence_text(&self) -> &'a str {
+        self.s(7).unwrap_or("")
+    }
+    /// Start of the evidence sentence (byte offset in the article).
+    pub fn evidence_start(&self) -> usize {
+        self.u(O + 1)
+    }
+    /// The predicate span.
+    pub fn predicate(&self) -> (usize, usize) {
+        (self.u(O + 3), self.u(O + 4))
+    }
+    fn actor(&self, k: usize) -> Option<ActorView<'a>> {
+        Some(ActorView {
+            code: self.s(O + k)?,
+            country: self.s(O + k + 1),
+            agent: self.s(O + k + 2),
+            name: self.s(O + k + 3),
+            start: self.u(O + k + 4),
+            end: self.u(O + k + 5),
+        })
+    }
+    /// Source actor.
+    pub fn source(&self) -> Option<ActorView<'a>> {
+        self.actor(5)
+    }
+    /// Target actor.
+    pub fn target(&self) -> Option<ActorView<'a>> {
+        self.actor(11)
+    }
+    /// CAMEO code.
+    pub fn code(&self) -> &'a str {
+        self.s(O + 17).unwrap_or("")
+    }
+    /// CAMEO root.
+    pub fn root(&self) -> &'a str {
+        self.s(O + 18).unwrap_or("")
+    }
+    /// QuadClass.
+    pub fn quad_class(&self) -> u8 {
+        self.i(O + 19).unwrap_or(0).clamp(0, 255) as u8
+    }
+    /// Goldstein value.
+    pub fn goldstein(&self) -> f32 {
+        self.f(O + 20).unwrap_or(0.0) as f32
+    }
+    /// PLOVER category.
+    pub fn plover(&self) -> Option<&'a str> {
+        self.s(O + 21)
+    }
+    /// Event date as found.
+    pub fn date(&self) -> Option<&'a str> {
+        self.s(O + 23)
+    }
+    /// Precision of the date (`day`, `month`, `year`, `fuzzy`).
+    pub fn date_precision(&self) -> Option<&'static str> {
+        match self.s(O + 24)? {
+            "day" => Some("day"),
+            "month" => Some("month"),
+            "year" => Some("year"),
+            "fuzzy" => Some("fuzzy"),
+            _ => None,
+        }
+    }
+    /// The date's text.
+    pub fn date_text(&self) -> Option<&'a str> {
+        self.s(O + 25)
+    }
+    /// The event place.
+    pub fn place(&self) -> Option<PlaceView<'a>> {
+        Some(PlaceView { name: self.s(O + 26)?, country: self.s(O + 27), lat: self.f(O + 29), lon: self.f(O + 30) })
+    }
+    /// Coding rule.
+    pub fn rule(&self) -> &'a str {
+        self.s(O + 36).unwrap_or("")
+    }
+    /// Negated.
+    pub fn negated(&self) -> bool {
+        self.i(O + 37).unwrap_or(0) != 0
+    }
+    /// Modality (`asserted`, `planned`, `possible`).
+    pub fn modality(&self) -> &'static str {
+        crate::db::parse_modality(self.s(O + 38).unwrap_or("")).as_str()
+    }
+}
+
 impl Store {
     /// Aborts statements of this connection that run longer than `limit` (None: no limit).
     /// An aborted statement fails with "interrupted".
@@ -344,21 +577,24 @@ impl Store {
 
     /// A page of events matching `f`, newest first (by day, then id).
     pub fn events(&self, f: &Filter, limit: u32, offset: u32) -> Result<Vec<StoredEvent>> {
-        if offset > MAX_OFFSET {
-            return Err(Error::Invalid(format!("offset: at most {MAX_OFFSET}")));
-        }
-        let (w, mut params) = f.to_sql()?;
-        params.push(Value::Integer(limit.min(MAX_LIMIT) as i64));
-        params.push(Value::Integer(offset as i64));
-        let n = params.len();
-        let sql = format!(
-            "SELECT events.id, events.article, articles.id, articles.url, articles.title, articles.published, events.day,
-                    CAST(substr(CAST(articles.text AS BLOB), events.ev_start + 1, events.ev_end - events.ev_start) AS TEXT), {EVENT_COLUMNS}
-             FROM events JOIN articles ON articles.rowid = events.article
-             WHERE {w} ORDER BY events.day DESC, events.id DESC LIMIT ?{} OFFSET ?{n}",
-            n - 1
-        );
-        self.read(&sql, &params, stored_event)
+        let (sql, params) = page_sql(f, limit, offset)?;
+        let mut v = self.read(&sql, &params, stored_event)?;
+        // The page's order (NULL days last, as SQLite's DESC puts them), without making SQLite
+        // sort whole rows.
+        v.sort_unstable_by(|a, b| b.day.cmp(&a.day).then(b.id.cmp(&a.id)));
+        Ok(v)
+    }
+
+    /// The page of [`Store::events`], each row handed to `visit` as borrowed values (no
+    /// copies) and its results returned in page order.
+    pub fn events_with<T>(&self, f: &Filter, limit: u32, offset: u32, mut visit: impl FnMut(&EventView<'_>) -> T) -> Result<Vec<T>> {
+        let (sql, params) = page_sql(f, limit, offset)?;
+        let mut v = self.read(&sql, &params, |r| {
+            let view = EventView { r };
+            Ok((view.day().map_or(0, day_key), view.id(), visit(&view)))
+        })?;
+        v.sort_unstable_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+        Ok(v.into_iter().map(|x| x.2).collect())
     }
 
     /// One event by id.
@@ -533,6 +769,35 @@ mod tests {
         assert_eq!(n(Filter { near: Some("10,20,100".into()), ..Default::default() }), 0);
         assert_eq!(n(Filter { q: Some("story art3".into()), ..Default::default() }), 4);
         assert_eq!(n(Filter { article: Some("art2".into()), ..Default::default() }), 4);
+        // Pages (the either-actor one a UNION of two index scans) agree with the counts and
+        // are in (day, id) order, newest first.
+        let mut self_dyad = synthetic_doc("self", 2);
+        for e in &mut self_dyad.events {
+            e.target.as_mut().unwrap().code = "ATLGOV".into();
+        }
+        s.begin().unwrap();
+        s.insert_doc(&self_dyad).unwrap();
+        s.commit().unwrap();
+        for f in [
+            Filter::default(),
+            Filter { actor: Some("ATLGOV".into()), ..Default::default() },
+            Filter { actor: Some("ATL*".into()), quad: Some(1), ..Default::default() },
+            Filter { actor: Some("LILGOV".into()), from: Some("2021-03-01".into()), ..Default::default() },
+            Filter { source: Some("RUSGOV".into()), ..Default::default() },
+            Filter { target: Some("ATLGOV".into()), ..Default::default() },
+        ] {
+            let page = s.events(&f, 1000, 0).unwrap();
+            assert_eq!(page.len() as i64, s.count(&f).unwrap(), "{f:?}");
+            assert!(page.windows(2).all(|w| (&w[0].day, w[0].id) > (&w[1].day, w[1].id)), "{f:?}");
+            let ids = s.events_with(&f, 1000, 0, |v| v.id()).unwrap();
+            assert_eq!(ids, page.iter().map(|e| e.id).collect::<Vec<_>>());
+            let tail = s.events(&f, 3, 2).unwrap();
+            assert_eq!(tail.iter().map(|e| e.id).collect::<Vec<_>>(), page.iter().skip(2).take(3).map(|e| e.id).collect::<Vec<_>>());
+        }
+        assert_eq!(n(Filter { actor: Some("ATLGOV".into()), ..Default::default() }), 18, "an event with source = target counts once");
+        s.begin().unwrap();
+        s.conn().execute("DELETE FROM events WHERE article = (SELECT rowid FROM articles WHERE id = 'self')", []).unwrap();
+        s.commit().unwrap();
         let page = s.events(&Filter::default(), 3, 0).unwrap();
         assert_eq!(page.len(), 3);
         assert_eq!(page[0].day.as_deref(), Some("2021-05-02"), "newest first");
