@@ -224,7 +224,7 @@ pub fn code(args: CodeArgs) -> Result<ExitCode> {
 pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     let mut out = stdout();
     let code = run_docs(&args.input, &|_| false, |doc| {
-        serde_json::to_writer(&mut out, &store::wire::doc_json(doc))?;
+        serde_json::to_writer(&mut out, &store::wire::DocJson(doc))?;
         out.write_all(b"\n")
     })?;
     out.flush().ok();

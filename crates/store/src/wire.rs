@@ -2,6 +2,7 @@
 //! order are part of the contract: scripts depend on them.
 
 use model::{Doc, Event, EventActor, Place};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 
 fn actor(a: &Option<EventActor>, text: &str) -> Value {
@@ -58,33 +59,84 @@ pub fn event_line(doc: &Doc, e: &Event) -> Value {
     Value::Object(m)
 }
 
-/// The document JSON of `dateline analyze`.
+/// The document JSON of `dateline analyze`, serialized field by field: a long document is
+/// never held as one JSON tree (each token, entity or event is built and written in turn).
+pub struct DocJson<'a>(pub &'a Doc);
+
+/// A JSON array written from items built one at a time.
+struct Items<F>(F);
+
+impl<F: Fn() -> I, I: Iterator<Item = Value>> Serialize for Items<F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+impl Serialize for DocJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let doc = self.0;
+        let a = &doc.article;
+        let text = a.text.as_str();
+        let st = |s: usize, e: usize| text.get(s..e).unwrap_or("");
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("article", &a.id)?;
+        m.serialize_entry("url", &a.url)?;
+        m.serialize_entry("title", &a.title)?;
+        m.serialize_entry("byline", &a.byline)?;
+        m.serialize_entry("published", &a.published.map(|d| d.to_string()))?;
+        m.serialize_entry("source", &a.source)?;
+        m.serialize_entry("text", &a.text)?;
+        m.serialize_entry("sentences", &Items(|| doc.sentences.iter().map(|s| json!({"start": s.start, "end": s.end}))))?;
+        m.serialize_entry(
+            "tokens",
+            &Items(|| {
+                doc.tokens.iter().map(|t| {
+                    json!({"start": t.start, "end": t.end, "text": st(t.start, t.end), "upos": t.upos, "xpos": t.xpos,
+                           "lemma": t.lemma, "head": t.head, "deprel": t.deprel})
+                })
+            }),
+        )?;
+        m.serialize_entry(
+            "entities",
+            &Items(|| doc.entities.iter().map(|e| json!({"start": e.start, "end": e.end, "label": e.label.as_str(), "text": st(e.start, e.end)}))),
+        )?;
+        m.serialize_entry(
+            "times",
+            &Items(|| {
+                doc.times.iter().map(|t| {
+                    json!({"start": t.start, "end": t.end, "type": format!("{:?}", t.kind), "value": t.value,
+                           "mod": t.modifier, "text": st(t.start, t.end)})
+                })
+            }),
+        )?;
+        m.serialize_entry(
+            "places",
+            &Items(|| {
+                doc.places.iter().map(|p| {
+                    json!({"start": p.start, "end": p.end, "text": st(p.start, p.end), "name": p.place.name,
+                           "country": p.place.country, "admin1": p.place.admin1, "lat": p.place.lat, "lon": p.place.lon,
+                           "geonames_id": p.place.geonames_id, "feature": p.place.feature,
+                           "population": p.place.population})
+                })
+            }),
+        )?;
+        m.serialize_entry(
+            "actors",
+            &Items(|| {
+                doc.actors.iter().map(|m| {
+                    json!({"start": m.start, "end": m.end, "code": m.code, "country": m.country, "agent": m.agent,
+                           "name": m.name, "text": st(m.start, m.end), "entry": m.entry,
+                           "antecedent": m.antecedent})
+                })
+            }),
+        )?;
+        m.serialize_entry("events", &Items(|| doc.events.iter().map(|e| Value::Object(event_fields(e, text)))))?;
+        m.serialize_entry("diagnostics", &Items(|| doc.diagnostics.iter().map(|d| json!({"stage": d.stage, "message": d.message}))))?;
+        m.end()
+    }
+}
+
+/// The document JSON of `dateline analyze` as a JSON value (see [`DocJson`] to write it).
 pub fn doc_json(doc: &Doc) -> Value {
-    let a = &doc.article;
-    let text = a.text.as_str();
-    let st = |s: usize, e: usize| text.get(s..e).unwrap_or("");
-    json!({
-        "article": a.id, "url": a.url, "title": a.title, "byline": a.byline,
-        "published": a.published.map(|d| d.to_string()), "source": a.source, "text": a.text,
-        "sentences": doc.sentences.iter().map(|s| json!({"start": s.start, "end": s.end})).collect::<Vec<_>>(),
-        "tokens": doc.tokens.iter().map(|t| json!({
-            "start": t.start, "end": t.end, "text": st(t.start, t.end), "upos": t.upos, "xpos": t.xpos,
-            "lemma": t.lemma, "head": t.head, "deprel": t.deprel})).collect::<Vec<_>>(),
-        "entities": doc.entities.iter().map(|e| json!({
-            "start": e.start, "end": e.end, "label": e.label.as_str(), "text": st(e.start, e.end)})).collect::<Vec<_>>(),
-        "times": doc.times.iter().map(|t| json!({
-            "start": t.start, "end": t.end, "type": format!("{:?}", t.kind), "value": t.value,
-            "mod": t.modifier, "text": st(t.start, t.end)})).collect::<Vec<_>>(),
-        "places": doc.places.iter().map(|p| json!({
-            "start": p.start, "end": p.end, "text": st(p.start, p.end), "name": p.place.name,
-            "country": p.place.country, "admin1": p.place.admin1, "lat": p.place.lat, "lon": p.place.lon,
-            "geonames_id": p.place.geonames_id, "feature": p.place.feature,
-            "population": p.place.population})).collect::<Vec<_>>(),
-        "actors": doc.actors.iter().map(|m| json!({
-            "start": m.start, "end": m.end, "code": m.code, "country": m.country, "agent": m.agent,
-            "name": m.name, "text": st(m.start, m.end), "entry": m.entry,
-            "antecedent": m.antecedent})).collect::<Vec<_>>(),
-        "events": doc.events.iter().map(|e| Value::Object(event_fields(e, text))).collect::<Vec<_>>(),
-        "diagnostics": doc.diagnostics.iter().map(|d| json!({"stage": d.stage, "message": d.message})).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(DocJson(doc)).unwrap_or(Value::Null)
 }
