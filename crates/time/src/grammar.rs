@@ -143,7 +143,9 @@ impl<'a> G<'a> {
     fn year4(&self, i: usize) -> Option<i32> {
         if self.digits(i) && self.w(i).len() == 4 {
             let y: i32 = self.w(i).parse().ok()?;
-            if (1000..=2199).contains(&y) && !(self.is(i + 1, ",") && self.digits(i + 2)) && !self.is(i + 1, "%") {
+            // not "1,500" nor "2082.1" (an index level) nor "1990%"
+            let decimal = self.is(i + 1, ".") && self.glued(i + 1) && self.digits(i + 2) && self.glued(i + 2);
+            if (1000..=2199).contains(&y) && !(self.is(i + 1, ",") && self.digits(i + 2)) && !decimal && !self.is(i + 1, "%") {
                 return Some(y);
             }
         }
@@ -329,6 +331,10 @@ impl<'a> G<'a> {
             if let Some(off) = off {
                 return core(k + 2, TimeKind::DATE, Sem::MonthYearRel { m, yoff: off });
             }
+        }
+        if self.w(i) == "march" && matches!(self.w(end), "for" | "of" | "on" | "to" | "against") && (self.cap(end + 1) || self.is(end + 1, "the")) {
+            // "the March for Life", "the March of the Combatant Mothers": a demonstration
+            return None;
         }
         if i > 0 && matches!(self.w(i - 1), "the" | "a") {
             // "the March on Washington": a bare month after an article is a name
@@ -747,6 +753,13 @@ impl<'a> G<'a> {
                 c.the_ok = true;
                 return Some(c);
             }
+            let the = i > 0 && self.is(i - 1, "the");
+            if the && matches!(w, "following" | "previous" | "preceding" | "next") && matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) && (w != "next" || u == Unit::Day) {
+                // "the following year", "the next day": counted from the time under discussion
+                let mut c = core(j + 1, TimeKind::DATE, Sem::Ref { unit: u, n: rel, tod: None })?;
+                c.the_ok = true;
+                return Some(c);
+            }
             if u == Unit::Day {
                 return None;
             }
@@ -767,11 +780,19 @@ impl<'a> G<'a> {
             }
         }
         if let Some(s) = lex::season(nx) {
-            return core(j + 1, TimeKind::DATE, Sem::Season { s, y: None, rel: rel.clamp(-1, 1) as i8 });
+            // "this past spring": the latest one already over, which may be this year's
+            let rel = if w == "this" && rel == -1 { -2 } else { rel.clamp(-1, 1) as i8 };
+            return core(j + 1, TimeKind::DATE, Sem::Season { s, y: None, rel });
         }
         if let Some(p) = lex::part_of_day(nx) {
             if nx.ends_with('s') {
                 return None;
+            }
+            if i > 0 && self.is(i - 1, "the") && matches!(w, "following" | "next") {
+                // "the next morning"
+                let mut c = core(j + 1, TimeKind::TIME, Sem::Ref { unit: Unit::Day, n: 1, tod: Some(p.into()) })?;
+                c.the_ok = true;
+                return Some(c);
             }
             let n = match (w, p) {
                 ("last", "NI") => -1,
@@ -793,6 +814,15 @@ impl<'a> G<'a> {
             end += 1;
         }
         let (u, plural) = lex::unit(self.w(end))?;
+        if u == Unit::Second && !plural && matches!(self.w(i), "a" | "an") && !hyph {
+            // "a second group", "a second term": the ordinal, not a duration
+            let next = self.w(end + 1);
+            let noun_follows = next.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+                && !matches!(next, "later" | "earlier" | "ago" | "or" | "and" | "before" | "after" | "to" | "in" | "of" | "more" | "longer" | "late");
+            if noun_follows {
+                return None;
+            }
+        }
         if self.hyphen(end + 1) && matches!(self.w(end + 2), "earlier" | "ago" | "end") {
             // "a year-earlier loss": the adjective is the expression
             return None;
@@ -838,6 +868,9 @@ impl<'a> G<'a> {
                 return None;
             }
             end = o;
+        } else if !hyph && self.is(end, "old") && !matches!(u, Unit::Second | Unit::Minute | Unit::Hour) {
+            // an age, "52 years old", is no temporal expression (as "a 52-year-old" is not)
+            return None;
         }
         // "1988 second quarter": a year, not 1988 seconds
         if !plural && q != Qty::N(1.0) && !hyph {
@@ -920,9 +953,37 @@ impl<'a> G<'a> {
                 if w == "now" && i > 0 && matches!(self.w(i - 1), "from" | "until" | "till") {
                     return None;
                 }
+                // "Now, ..." opening a sentence is a discourse marker, not a time
+                let opens = i == 0 || matches!(self.w(i - 1), "." | "!" | "?" | "\"" | "`" | "'" | "\u{201c}");
+                if w == "now" && self.cap(i) && opens && self.is(i + 1, ",") {
+                    return None;
+                }
                 core(i + 1, TimeKind::DATE, lit("PRESENT_REF"))
             }
             "recently" | "lately" => core(i + 1, TimeKind::DATE, lit("PAST_REF")),
+            "that" | "same" => {
+                // "that year", "that same day", "the same day", "that night": the time under
+                // discussion
+                let prev = if i > 0 { self.w(i - 1) } else { "" };
+                if w == "same" && prev != "the" {
+                    return None;
+                }
+                let k = if w == "that" && self.is(i + 1, "same") { i + 2 } else { i + 1 };
+                if self.hyphen(k + 1) {
+                    return None;
+                }
+                if let Some(p) = lex::part_of_day(self.w(k)).filter(|_| !self.w(k).ends_with('s')) {
+                    return core(k + 1, TimeKind::TIME, Sem::Ref { unit: Unit::Day, n: 0, tod: Some(p.into()) });
+                }
+                match lex::unit(self.w(k)) {
+                    Some((u @ (Unit::Day | Unit::Week | Unit::Month | Unit::Year), false)) => {
+                        let mut c = core(k + 1, TimeKind::DATE, Sem::Ref { unit: u, n: 0, tod: None })?;
+                        c.the_ok = w == "same";
+                        Some(c)
+                    }
+                    _ => None,
+                }
+            }
             "daily" | "nightly" => core(i + 1, TimeKind::SET, lit("P1D")),
             "weekly" => core(i + 1, TimeKind::SET, lit("P1W")),
             "monthly" => core(i + 1, TimeKind::SET, lit("P1M")),
@@ -1018,7 +1079,26 @@ impl<'a> G<'a> {
                 let (u, _) = lex::unit(w)?;
                 core(i + 1, TimeKind::DURATION, Sem::Lit(duration(Qty::X, u)))
             }
-            "year" | "month" => {
+            "year" | "month" | "week" => {
+                let u = match w {
+                    "year" => Unit::Year,
+                    "month" => Unit::Month,
+                    _ => Unit::Week,
+                };
+                // "the end of the year", "the beginning of the month" (the caller adds the mod)
+                if i >= 3 && self.is(i - 1, "the") && self.is(i - 2, "of") && matches!(self.w(i - 3), "end" | "beginning" | "start" | "middle" | "close") {
+                    return core(i + 1, TimeKind::DATE, Sem::Off { unit: u, n: 0, tod: None });
+                }
+                // "year end", "year's end"
+                if w == "year" && self.is(i + 1, "end") {
+                    return core(i + 2, TimeKind::DATE, Sem::Off { unit: u, n: 0, tod: None });
+                }
+                if w == "year" && self.apostrophe(i + 1) && self.is(i + 2, "s") && self.is(i + 3, "end") {
+                    return core(i + 4, TimeKind::DATE, Sem::Off { unit: u, n: 0, tod: None });
+                }
+                if w == "week" {
+                    return None;
+                }
                 // "year-earlier", "year-ago", "year-end"
                 if self.hyphen(i + 1) {
                     match self.w(i + 2) {

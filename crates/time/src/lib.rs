@@ -57,7 +57,11 @@ pub fn tag(text: &str, anchor: Option<Date>, tokens: &[Token]) -> Vec<TimeExpr> 
     let g = grammar::G { t: &toks };
     let ctx = TenseCtx { toks: &toks, sent: &sent, nlp: tokens, parsed: tokens.iter().any(|t| t.head >= 0) };
     let mut out = Vec::new();
+    // per expression: token range, and the clock reading of a bare clock time ("at 10 p.m.")
+    let mut spans: Vec<(usize, usize, Option<String>)> = Vec::new();
     let mut last_quarter: Option<(i64, String)> = None;
+    // the reference time: (year, month, day) of the latest calendar date named
+    let mut last_ref: Option<(i32, Option<u8>, Option<u8>)> = None;
     let mut i = 0;
     while i < toks.len() {
         if !trigger(&toks[i]) {
@@ -73,7 +77,19 @@ pub fn tag(text: &str, anchor: Option<Date>, tokens: &[Token]) -> Vec<TimeExpr> 
         };
         let needs_tense = matches!(hit.sem, Sem::Ymd { y: None, .. } | Sem::Wd { rel: 0, .. } | Sem::Quarter { y: None, .. } | Sem::Holiday { y: None, .. } | Sem::Off { unit: Unit::Weekend, n: 0, .. });
         let tense = if needs_tense { ctx.tense(hit.start, hit.end) } else { Tense::Unknown };
-        let mut value = render(&hit.sem, anchor, tense);
+        let ref_day = last_ref.and_then(|(y, m, d)| Date::new(y, m?, d?));
+        let mut value = match (&hit.sem, &last_ref, ref_day) {
+            (Sem::Ref { unit, n, tod }, Some(r), _) => resolve::render_ref(*unit, *n, tod, *r),
+            // "the previous Friday", "the following Monday": next to the day under discussion
+            (Sem::Wd { wd, rel: rel @ (-1 | 1), tod }, _, Some(rd)) if toks[hit.start].lw == "the" => {
+                let d = resolve::weekday_from(rd, *wd, *rel, false);
+                match tod {
+                    Some(t) => format!("{d}T{t}"),
+                    None => d.to_string(),
+                }
+            }
+            _ => render(&hit.sem, anchor, tense),
+        };
         // "a year ago" / "the year-ago quarter" in a sentence about quarters: the quarter a year back
         let in_quarter_talk = || sent_has(&toks, &sent, hit.start, &["quarter", "quarterly"]);
         match &hit.sem {
@@ -101,10 +117,41 @@ pub fn tag(text: &str, anchor: Option<Date>, tokens: &[Token]) -> Vec<TimeExpr> 
             }
         }
         let (s, e) = (toks[hit.start].s, toks[hit.end - 1].e);
+        let bare_clock = match &hit.sem {
+            Sem::Off { unit: Unit::Day, n: 0, tod: Some(t) } if t.contains(':') && !toks[hit.start..hit.end].iter().any(|t| matches!(t.lw, "today" | "tonight")) => Some(t.clone()),
+            _ => None,
+        };
+        spans.push((hit.start, hit.end, bare_clock));
+        if let Some(p) = resolve::calendar_parts(&value) {
+            last_ref = Some(p);
+        }
         out.push(TimeExpr { start: s, end: e, kind: hit.kind, value, modifier: hit.modi.map(str::to_string) });
         i = hit.end;
     }
+    clock_days(&mut out, &spans, &sent);
     out
+}
+
+/// A bare clock time takes the day of a day date next to it in its sentence: "at 10:35 a.m.
+/// (0735 GMT) Friday", "on Friday at 10 p.m." (the following one within six tokens, else the
+/// preceding one within six); with none it stays on the publication date.
+fn clock_days(out: &mut [TimeExpr], spans: &[(usize, usize, Option<String>)], sent: &[u32]) {
+    let day_of = |v: &str| {
+        let b = v.as_bytes();
+        (b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit())).then(|| v.to_string())
+    };
+    for k in 0..out.len() {
+        let Some(tod) = &spans[k].2 else { continue };
+        let (cs, ce) = (spans[k].0, spans[k].1);
+        let next = spans.get(k + 1).filter(|n| n.0 < ce + 6 && sent[n.0] == sent[cs]).and_then(|_| day_of(&out[k + 1].value));
+        let prev = (k > 0)
+            .then(|| &spans[k - 1])
+            .filter(|p| p.1 + 6 > cs && sent[p.1 - 1] == sent[cs])
+            .and_then(|_| day_of(&out[k - 1].value));
+        if let Some(d) = next.or(prev) {
+            out[k].value = format!("{d}T{tod}");
+        }
+    }
 }
 
 /// Tokens at which an expression may start (a cheap filter before the grammar).
@@ -137,7 +184,7 @@ fn trigger(t: &Tk) -> bool {
                 | "quarterly" | "annually" | "yearly" | "hourly" | "every" | "each" | "per" | "future" | "present"
                 | "recent" | "few" | "several" | "many" | "numerous" | "countless" | "dozens" | "hundreds" | "thousands"
                 | "half" | "fiscal" | "noon" | "midday" | "midnight" | "christmas" | "thanksgiving" | "halloween"
-                | "new" | "latest" | "year" | "month" | "near"
+                | "new" | "latest" | "year" | "month" | "week" | "near" | "that" | "same"
         )
 }
 
@@ -189,14 +236,17 @@ impl TenseCtx<'_> {
     }
 
     fn tense(&self, start: usize, end: usize) -> Tense {
-        // "until Tuesday", "as soon as Friday", "by Monday": a deadline ahead
+        // "until Tuesday", "as soon as Friday", "by Monday", "effective Feb. 1": a deadline ahead
         let mut k = start;
         if k > 0 && matches!(self.toks[k - 1].lw, "on" | "at") {
             k -= 1;
         }
         let w = |d: usize| if k >= d { self.toks[k - d].lw } else { "" };
-        if matches!(w(1), "until" | "till" | "by") || (w(3) == "as" && matches!(w(2), "soon" | "early") && w(1) == "as") {
-            return Tense::Future;
+        if matches!(w(1), "until" | "till" | "by" | "effective") || (w(3) == "as" && matches!(w(2), "soon" | "early") && w(1) == "as") {
+            // ... unless the clause is in the past perfect: "until Thursday they had not
+            // called him a suspect", "had filed reports by Wednesday"
+            let pp = if self.parsed { self.clause_of(start, end).is_some_and(|(_, pp)| pp) } else { self.had_near(start, end) };
+            return if pp { Tense::Past } else { Tense::Future };
         }
         if self.parsed {
             if let Some(t) = self.tense_from_parse(start, end) {
@@ -206,8 +256,21 @@ impl TenseCtx<'_> {
         self.tense_from_words(start, end)
     }
 
+    /// A past-perfect "had" (not "had to") within six tokens of the expression, in its sentence.
+    fn had_near(&self, start: usize, end: usize) -> bool {
+        let s = self.sent[start];
+        let lo = start.saturating_sub(6);
+        let hi = (end + 6).min(self.toks.len());
+        (lo..hi).any(|k| self.sent[k] == s && self.toks[k].lw == "had" && self.toks.get(k + 1).is_some_and(|n| n.lw != "to" && self.sent[k + 1] == s))
+    }
+
     /// The governing verb of the expression and its auxiliaries.
     fn tense_from_parse(&self, start: usize, end: usize) -> Option<Tense> {
+        self.clause_of(start, end).map(|(t, _)| t)
+    }
+
+    /// Tense of the clause that governs the expression, and whether it is past perfect.
+    fn clause_of(&self, start: usize, end: usize) -> Option<(Tense, bool)> {
         let (bs, be) = (self.toks[start].s, self.toks[end - 1].e);
         let first = self.nlp_at(bs)?;
         let mut h = first;
@@ -234,29 +297,82 @@ impl TenseCtx<'_> {
                 break;
             }
         }
+        self.clause(v, 0)
+    }
+
+    /// Whether NLP token `k` is a verb (or auxiliary).
+    fn is_verb(&self, k: usize) -> bool {
+        let t = &self.nlp[k];
+        t.upos == "VERB" || t.upos == "AUX" || t.xpos.starts_with("VB")
+    }
+
+    /// Tense of the clause headed by verb (or predicate adjective) `v`, from its auxiliaries,
+    /// its form and its lemma. A planning verb in the present or present perfect ("is
+    /// scheduled to", "has scheduled a news conference Thursday") puts what it governs ahead,
+    /// one in the past perfect ("had been scheduled to expire Friday") behind; an infinitive
+    /// takes the tense of the verb it complements when that is future or past perfect.
+    /// Returns the tense and whether the clause is in the past perfect.
+    fn clause(&self, v: usize, depth: u8) -> Option<(Tense, bool)> {
         let verb = &self.nlp[v];
-        if !(verb.upos == "VERB" || verb.upos == "AUX" || verb.xpos.starts_with("VB")) {
+        let adj_pred = verb.upos == "ADJ" && depth > 0;
+        if !self.is_verb(v) && !adj_pred {
             return None;
         }
+        let lemma = verb.lemma.to_ascii_lowercase();
+        let planning = matches!(lemma.as_str(), "plan" | "schedule" | "slate" | "expect" | "due" | "intend" | "propose");
+        let (mut will, mut had, mut perfect, mut past_aux, mut present_aux, mut to) = (false, false, false, false, false, false);
+        let mut any_aux = false;
         let lo = v.saturating_sub(8);
         let hi = (v + 8).min(self.nlp.len());
         for k in lo..hi {
             let c = &self.nlp[k];
-            if c.head == v as i32 && c.deprel.starts_with("aux") {
-                let l = c.lemma.to_ascii_lowercase();
-                let w = c.xpos.as_str();
-                if matches!(l.as_str(), "will" | "shall") {
-                    return Some(Tense::Future);
+            if c.head != v as i32 {
+                continue;
+            }
+            let l = c.lemma.to_ascii_lowercase();
+            let x = c.xpos.as_str();
+            if c.deprel.starts_with("aux") || c.deprel == "cop" {
+                any_aux = true;
+                match (l.as_str(), x) {
+                    ("will" | "shall", _) => will = true,
+                    ("have", "VBD") => had = true,
+                    ("have", "VBZ" | "VBP") => perfect = true,
+                    (_, "VBD") => past_aux = true,
+                    (_, "VBZ" | "VBP") => present_aux = true,
+                    _ => {}
                 }
-                if w == "VBD" || w == "VBZ" && l == "have" || w == "VBP" && l == "have" {
-                    return Some(Tense::Past);
-                }
+            } else if c.deprel == "mark" && l == "to" {
+                to = true;
             }
         }
-        match verb.xpos.as_str() {
-            "VBD" => Some(Tense::Past),
-            _ => None,
+        if will {
+            return Some((Tense::Future, false));
         }
+        if had {
+            return Some((Tense::Past, true));
+        }
+        if planning && (perfect || present_aux || matches!(verb.xpos.as_str(), "VBZ" | "VBP")) {
+            return Some((Tense::Future, false));
+        }
+        if perfect || past_aux || verb.xpos == "VBD" {
+            return Some((Tense::Past, false));
+        }
+        // a reduced relative: "the decision, announced Wednesday"
+        if verb.xpos == "VBN" && verb.deprel.starts_with("acl") && !verb.deprel.contains("relcl") && !planning {
+            return Some((Tense::Past, false));
+        }
+        // a participle with no auxiliary heading a clause is a past tense the tagger missed
+        if verb.xpos == "VBN" && !planning && !any_aux && !to && !verb.deprel.starts_with("amod") {
+            return Some((Tense::Past, false));
+        }
+        // an infinitive complement: a future or past-perfect governor decides
+        if to && depth < 2 && verb.deprel.starts_with("xcomp") {
+            let h = verb.head;
+            if h >= 0 && (h as usize) < self.nlp.len() {
+                return self.clause(h as usize, depth + 1).filter(|&(t, pp)| t == Tense::Future || pp);
+            }
+        }
+        None
     }
 
     /// The nearest tense cue in the sentence.
@@ -275,11 +391,12 @@ impl TenseCtx<'_> {
                 if matches!(w, "will" | "shall") || (w == "ll" && k > 0 && matches!(self.toks[k - 1].lw, "'" | "\u{2019}")) || (w == "wo" && next == "n") {
                     return Tense::Future;
                 }
-                if matches!(w, "expected" | "due" | "intends" | "going" | "slated" | "set") && next == "to" {
-                    return Tense::Future;
-                }
-                if matches!(w, "would" | "scheduled" | "plans" | "plan" | "planned" | "planning" | "upcoming") {
-                    return Tense::Future;
+                let plan = (matches!(w, "expected" | "due" | "intends" | "going" | "slated" | "set") && next == "to")
+                    || matches!(w, "would" | "scheduled" | "plans" | "plan" | "planned" | "planning" | "upcoming");
+                if plan {
+                    // "had been due to expire Friday": a plan of the past, for a past date
+                    let had_been = k >= 2 && self.toks[k - 1].lw == "been" && self.toks[k - 2].lw == "had";
+                    return if had_been { Tense::Past } else { Tense::Future };
                 }
                 if matches!(w, "is" | "are") && next == "to" {
                     return Tense::Future;
@@ -354,7 +471,10 @@ impl EventDater {
     /// Index (in `doc.times`) of the expression that dates an event with predicate starting at
     /// byte `pred` in sentence `sent` (byte span `[ss, se)`).
     fn pick(doc: &Doc, pred: usize, ss: usize, se: usize) -> Option<usize> {
-        let cands: Vec<usize> = (0..doc.times.len())
+        // times are in text order: only those starting inside the sentence can qualify
+        let first = doc.times.partition_point(|t| t.start < ss);
+        let cands: Vec<usize> = (first..doc.times.len())
+            .take_while(|&k| doc.times[k].start < se)
             .filter(|&k| {
                 let t = &doc.times[k];
                 t.start >= ss && t.end <= se && matches!(t.kind, TimeKind::DATE | TimeKind::TIME) && !t.value.contains('X') && !bounds_only(&doc.article.text, t.start)

@@ -38,7 +38,8 @@ pub enum Sem {
     Off { unit: Unit, n: i64, tod: Option<String> },
     /// A named month relative to the anchor ("last November").
     MonthRel { m: u8, rel: i8 },
-    /// A season of a given or relative year.
+    /// A season of a given or relative year (`rel` -1, 0, 1), or with `rel` -2 the latest one
+    /// already over ("this past spring").
     Season { s: &'static str, y: Option<i32>, rel: i8 },
     /// Quarter (or half when `half`) `q` of year `y`; `q` None = the latest quarter.
     Quarter { q: Option<u8>, half: bool, y: Option<i32>, yoff: i64 },
@@ -46,6 +47,9 @@ pub enum Sem {
     MonthYearRel { m: u8, yoff: i64 },
     /// Quarter or half `q` of the anchor's year moved by `yoff` ("this year's third quarter").
     QuarterRel { q: u8, half: bool, yoff: i64 },
+    /// `n` units from the reference time, the time the text last named ("that day", "the
+    /// following year"); the anchor when it named none.
+    Ref { unit: Unit, n: i64, tod: Option<String> },
     /// A holiday: month/day, or the fourth Thursday of November when `d == 0`.
     Holiday { m: u8, d: u8, y: Option<i32> },
 }
@@ -134,7 +138,7 @@ pub fn duration(q: Qty, u: Unit) -> String {
 
 /// The most recent (`dir` < 0) or next (`dir` > 0) day with weekday `wd`, from `a`;
 /// `incl` allows `a` itself.
-fn weekday_from(a: Date, wd: u8, dir: i8, incl: bool) -> Date {
+pub(crate) fn weekday_from(a: Date, wd: u8, dir: i8, incl: bool) -> Date {
     let cur = a.weekday() as i64;
     let wd = wd as i64;
     if dir < 0 {
@@ -165,13 +169,15 @@ fn year_for(a: Date, m: u8, d: Option<u8>, tense: Tense) -> i32 {
     let day = d.unwrap_or(15).min(28);
     let cand = Date::new(a.year, m, day).unwrap_or(a);
     let diff = cand.to_days() - a.to_days(); // > 0: later in the anchor's year
-    // tense cues are noisy: move a year only for dates well away from the anchor
+    // tense cues are noisy: move a year only for dates well away from the anchor; without a
+    // cue, lean to the past as news does: a date over four months ahead is last year's, and
+    // one up to eight months back this year's
     match tense {
         Tense::Past if diff > 120 => a.year - 1,
         Tense::Future if diff < -120 => a.year + 1,
         Tense::Past | Tense::Future => a.year,
-        Tense::Unknown if diff > 183 => a.year - 1,
-        Tense::Unknown if diff < -183 => a.year + 1,
+        Tense::Unknown if diff > 120 => a.year - 1,
+        Tense::Unknown if diff < -245 => a.year + 1,
         Tense::Unknown => a.year,
     }
 }
@@ -258,7 +264,24 @@ pub fn render(sem: &Sem, anchor: Option<Date>, tense: Tense) -> String {
             format!("{y:04}-{m:02}")
         }
         Sem::Season { s, y, rel } => {
-            let y = y.unwrap_or(a.year + *rel as i32);
+            let y = y.unwrap_or_else(|| {
+                if *rel == -2 {
+                    // the latest season `s` over before the anchor's month
+                    let last_month = match *s {
+                        "SP" => 5,
+                        "SU" => 8,
+                        "FA" => 11,
+                        _ => 2,
+                    };
+                    if last_month < a.month {
+                        a.year
+                    } else {
+                        a.year - 1
+                    }
+                } else {
+                    a.year + *rel as i32
+                }
+            });
             format!("{y:04}-{s}")
         }
         Sem::Quarter { q, half, y, yoff } => {
@@ -282,6 +305,7 @@ pub fn render(sem: &Sem, anchor: Option<Date>, tense: Tense) -> String {
                 format!("{y0:04}-Q{q0}")
             }
         }
+        Sem::Ref { unit, n, tod } => render_ref(*unit, *n, tod, (a.year, Some(a.month), Some(a.day))),
         Sem::MonthYearRel { m, yoff } => format!("{:04}-{m:02}", a.year as i64 + yoff),
         Sem::QuarterRel { q, half, yoff } => format!("{:04}-{}{q}", a.year as i64 + yoff, if *half { "H" } else { "Q" }),
         Sem::Holiday { m, d, y } => {
@@ -292,6 +316,56 @@ pub fn render(sem: &Sem, anchor: Option<Date>, tense: Tense) -> String {
                 format!("{y:04}-{m:02}-{d:02}")
             }
         }
+    }
+}
+
+/// The calendar parts (year, month, day) of a TIMEX3 date value ("1998", "1998-10",
+/// "1998-10-23T22:00"), or `None` for other values (durations, weeks, `PAST_REF` …).
+pub fn calendar_parts(v: &str) -> Option<(i32, Option<u8>, Option<u8>)> {
+    let b = v.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> { v.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit())).and_then(|s| s.parse().ok()) };
+    let y = num(0..4)? as i32;
+    if b.len() == 4 {
+        return Some((y, None, None));
+    }
+    if b.get(4) != Some(&b'-') {
+        return None;
+    }
+    let m = num(5..7).filter(|m| (1..=12).contains(m))? as u8;
+    if b.len() == 7 {
+        return Some((y, Some(m), None));
+    }
+    if b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let d = num(8..10).filter(|d| (1..=31).contains(d))? as u8;
+    Some((y, Some(m), Some(d)))
+}
+
+/// `n` units from the reference time `(year, month, day)`, as precise as the reference allows.
+pub fn render_ref(unit: Unit, n: i64, tod: &Option<String>, (y, m, d): (i32, Option<u8>, Option<u8>)) -> String {
+    let day = m.zip(d).and_then(|(m, d)| Date::new(y, m, d));
+    match unit {
+        Unit::Year => format!("{:04}", y as i64 + n),
+        Unit::Month => match m {
+            Some(m) => {
+                let t = Date { year: y, month: m, day: 1 }.add_months(n as i32);
+                format!("{:04}-{:02}", t.year, t.month)
+            }
+            None => format!("{y:04}-XX"),
+        },
+        Unit::Week => match day {
+            Some(dt) => {
+                let (wy, w) = iso_week(dt.add_days(7 * n));
+                format!("{wy:04}-W{w:02}")
+            }
+            None => format!("{y:04}-WXX"),
+        },
+        _ => match (day, m) {
+            (Some(dt), _) => with_tod(ymd(dt.add_days(n)), tod),
+            (None, Some(m)) => with_tod(format!("{y:04}-{m:02}-XX"), tod),
+            (None, None) => with_tod(format!("{y:04}-XX-XX"), tod),
+        },
     }
 }
 
@@ -326,6 +400,7 @@ fn render_unanchored(sem: &Sem) -> String {
             let q = q.map(|q| q.to_string()).unwrap_or_else(|| "X".into());
             format!("{y}-{}{q}", if *half { "H" } else { "Q" })
         }
+        Sem::Ref { unit, tod, .. } => render_unanchored(&Sem::Off { unit: *unit, n: 0, tod: tod.clone() }),
         Sem::MonthYearRel { m, .. } => format!("XXXX-{m:02}"),
         Sem::QuarterRel { q, half, .. } => format!("XXXX-{}{q}", if *half { "H" } else { "Q" }),
         Sem::Holiday { m, d, y } => {

@@ -190,3 +190,218 @@ fn sample_article_dates() {
     assert_eq!(find("49 years"), Some("P49Y"));
     assert_eq!(find("recent years"), Some("PAST_REF"));
 }
+
+/// Tags `text` with a hand-written parse: per token (word, xpos, upos, lemma, head, deprel),
+/// tokens found left to right in the text.
+fn run_parsed(text: &str, anchor: &str, parse: &[(&str, &str, &str, &str, i32, &str)]) -> Vec<(String, String, String)> {
+    let mut toks = Vec::new();
+    let mut at = 0;
+    for &(w, xpos, upos, lemma, head, deprel) in parse {
+        let s = at + text[at..].find(w).expect("token in text");
+        toks.push(Token { start: s, end: s + w.len(), upos: upos.into(), xpos: xpos.into(), lemma: lemma.into(), head, deprel: deprel.into() });
+        at = s + w.len();
+    }
+    tag(text, Date::parse(anchor), &toks)
+        .into_iter()
+        .map(|t| (text[t.start..t.end].to_string(), format!("{:?}", t.kind), t.value))
+        .collect()
+}
+
+fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
+    (a.to_string(), b.to_string(), c.to_string())
+}
+
+#[test]
+fn a_planning_verb_in_the_present_perfect_looks_ahead() {
+    // 2020-09-09 is a Wednesday
+    let text = "The prosecutor has scheduled a news conference Thursday.";
+    let parse = [
+        ("The", "DT", "DET", "the", 1, "det"),
+        ("prosecutor", "NN", "NOUN", "prosecutor", 3, "nsubj"),
+        ("has", "VBZ", "AUX", "have", 3, "aux"),
+        ("scheduled", "VBN", "VERB", "schedule", -1, "root"),
+        ("a", "DT", "DET", "a", 6, "det"),
+        ("news", "NN", "NOUN", "news", 6, "compound"),
+        ("conference", "NN", "NOUN", "conference", 3, "obj"),
+        ("Thursday", "NNP", "PROPN", "Thursday", 3, "obl"),
+        (".", ".", "PUNCT", ".", 3, "punct"),
+    ];
+    assert_eq!(run_parsed(text, "2020-09-09", &parse), vec![triple("Thursday", "DATE", "2020-09-10")]);
+}
+
+#[test]
+fn a_reduced_relative_participle_is_past() {
+    // "will" elsewhere in the sentence does not make the ruling's Wednesday a coming one
+    let text = "They will appeal the ruling, announced Wednesday by the agency.";
+    let parse = [
+        ("They", "PRP", "PRON", "they", 2, "nsubj"),
+        ("will", "MD", "AUX", "will", 2, "aux"),
+        ("appeal", "VB", "VERB", "appeal", -1, "root"),
+        ("the", "DT", "DET", "the", 4, "det"),
+        ("ruling", "NN", "NOUN", "ruling", 2, "obj"),
+        (",", ",", "PUNCT", ",", 6, "punct"),
+        ("announced", "VBN", "VERB", "announce", 4, "acl"),
+        ("Wednesday", "NNP", "PROPN", "Wednesday", 6, "obl"),
+        ("by", "IN", "ADP", "by", 10, "case"),
+        ("the", "DT", "DET", "the", 10, "det"),
+        ("agency", "NN", "NOUN", "agency", 6, "obl"),
+        (".", ".", "PUNCT", ".", 2, "punct"),
+    ];
+    assert_eq!(run_parsed(text, "2020-09-10", &parse), vec![triple("Wednesday", "DATE", "2020-09-09")]);
+}
+
+#[test]
+fn a_participle_without_auxiliary_heading_the_clause_is_past() {
+    // the tagger took "brought" for a participle; with no auxiliary it is still a past tense
+    let text = "In January, the company brought in a new chief.";
+    let parse = [
+        ("In", "IN", "ADP", "in", 1, "case"),
+        ("January", "NNP", "PROPN", "January", 5, "obl"),
+        (",", ",", "PUNCT", ",", 1, "punct"),
+        ("the", "DT", "DET", "the", 4, "det"),
+        ("company", "NN", "NOUN", "company", 5, "nsubj"),
+        ("brought", "VBN", "VERB", "bring", -1, "root"),
+        ("in", "RP", "ADP", "in", 5, "compound:prt"),
+        ("a", "DT", "DET", "a", 9, "det"),
+        ("new", "JJ", "ADJ", "new", 9, "amod"),
+        ("chief", "NN", "NOUN", "chief", 5, "obj"),
+        (".", ".", "PUNCT", ".", 5, "punct"),
+    ];
+    assert_eq!(run_parsed(text, "2020-10-27", &parse), vec![triple("January", "DATE", "2020-01")]);
+}
+
+#[test]
+fn deadlines_in_the_past_perfect_lie_behind() {
+    check(&[
+        // 2020-09-09 is a Wednesday
+        ("Until Thursday, the police had not named a suspect.", "2020-09-09", &[("Thursday", "DATE", "2020-09-03")]),
+        ("The offer was extended until Friday.", "2020-09-09", &[("Friday", "DATE", "2020-09-11")]),
+        ("The offer had been due to expire Friday evening.", "2020-09-09", &[("Friday evening", "TIME", "2020-09-04TEV")]),
+        ("The offer is due to expire Friday evening.", "2020-09-09", &[("Friday evening", "TIME", "2020-09-11TEV")]),
+        // "effective" names the date a change takes hold: one ahead
+        ("The bank created a new office, effective Feb. 1.", "2020-10-26", &[("Feb. 1", "DATE", "2021-02-01")]),
+    ]);
+}
+
+#[test]
+fn without_a_tense_cue_a_month_leans_to_the_past() {
+    check(&[
+        // eight months back is still this year's March; four months ahead is last year's August
+        ("Prices: a high in June, a low in March.", "2020-10-30", &[("June", "DATE", "2020-06"), ("March", "DATE", "2020-03")]),
+        ("The record high: Aug. 6.", "2020-02-06", &[("Aug. 6", "DATE", "2019-08-06")]),
+        ("The next vote: Dec. 1.", "2020-10-30", &[("Dec. 1", "DATE", "2020-12-01")]),
+    ]);
+}
+
+#[test]
+fn ages_are_not_temporal_expressions() {
+    check(&[
+        ("Mr. Smith, 52 years old, will retire.", "2020-09-07", &[]),
+        ("Workers 55 years old or older may apply.", "2020-09-07", &[]),
+        ("The ban lasted 52 years.", "2020-09-07", &[("52 years", "DURATION", "P52Y")]),
+    ]);
+}
+
+#[test]
+fn a_bare_clock_time_takes_the_day_next_to_it() {
+    check(&[
+        // 2020-09-07 is a Monday
+        (
+            "The blast occurred at 10:35 a.m. (0735 GMT) Friday.",
+            "2020-09-07",
+            &[("10:35 a.m.", "TIME", "2020-09-04T10:35"), ("Friday", "DATE", "2020-09-04")],
+        ),
+        ("He was shot on Friday at 10 p.m. in his home.", "2020-09-07", &[("Friday", "DATE", "2020-09-04"), ("10 p.m.", "TIME", "2020-09-04T22:00")]),
+        ("The polls close at 10 p.m.", "2020-09-07", &[("10 p.m.", "TIME", "2020-09-07T22:00")]),
+    ]);
+}
+
+#[test]
+fn this_past_season_is_the_latest_one_over() {
+    check(&[
+        ("The plant closed this past spring.", "2020-10-30", &[("this past spring", "DATE", "2020-SP")]),
+        ("The plant closed this past fall.", "2020-10-30", &[("this past fall", "DATE", "2019-FA")]),
+        ("The plant closed last spring.", "2020-10-30", &[("last spring", "DATE", "2019-SP")]),
+    ]);
+}
+
+#[test]
+fn a_march_that_is_a_demonstration_is_no_month() {
+    check(&[
+        ("Thousands joined the annual March for Life in Washington.", "2020-09-07", &[]),
+        ("She led the March of the Mothers.", "2020-09-07", &[]),
+        ("The law passed in March.", "2020-09-07", &[("March", "DATE", "2020-03")]),
+    ]);
+}
+
+#[test]
+fn anaphoric_expressions_count_from_the_time_last_named() {
+    check(&[
+        (
+            "He was promoted on May 22, 1995, and the following year he moved to Washington.",
+            "1998-04-18",
+            &[("May 22, 1995", "DATE", "1995-05-22"), ("the following year", "DATE", "1996")],
+        ),
+        ("She fled in June 1998 and returned later that year.", "2000-01-28", &[("June 1998", "DATE", "1998-06"), ("later that year", "DATE", "1998")]),
+        (
+            "The attack came on Oct. 23, 1998. Earlier that day, police were warned.",
+            "1999-10-24",
+            &[("Oct. 23, 1998", "DATE", "1998-10-23"), ("Earlier that day", "DATE", "1998-10-23")],
+        ),
+        (
+            "He was arrested on Feb. 22, 2000 and appeared in court the next morning.",
+            "2000-02-24",
+            &[("Feb. 22, 2000", "DATE", "2000-02-22"), ("the next morning", "TIME", "2000-02-23TMO")],
+        ),
+        ("Trading was heavy that day.", "2020-09-07", &[("that day", "DATE", "2020-09-07")]),
+        ("The vote was held in 2016; the previous month, polls had shifted.", "2020-09-07", &[("2016", "DATE", "2016"), ("the previous month", "DATE", "2016-XX")]),
+    ]);
+}
+
+#[test]
+fn the_end_of_the_year_is_the_year_with_a_mod() {
+    let got = tag("The cuts should be done by the end of the year, and the sale will close by year end.", Date::new(2020, 9, 7), &[]);
+    let got: Vec<(&str, TimeKind, Option<&str>)> = got.iter().map(|t| (t.value.as_str(), t.kind, t.modifier.as_deref())).collect();
+    assert_eq!(got, vec![("2020", TimeKind::DATE, Some("END")), ("2020", TimeKind::DATE, None)]);
+    check(&[("Jobs will be cut by year's end.", "2020-09-07", &[("year's end", "DATE", "2020")])]);
+}
+
+#[test]
+fn the_previous_weekday_is_the_one_before_the_day_under_discussion() {
+    check(&[
+        // 2020-09-07 is a Monday; the story is about Friday 2020-09-04
+        (
+            "Shares fell Friday. The index closed 4.5% below the previous Friday.",
+            "2020-09-07",
+            &[("Friday", "DATE", "2020-09-04"), ("the previous Friday", "DATE", "2020-08-28")],
+        ),
+        // with no day named before, "previous" counts from the publication date
+        ("The index closed below the previous Friday.", "2020-09-07", &[("the previous Friday", "DATE", "2020-09-04")]),
+    ]);
+}
+
+#[test]
+fn a_number_with_decimals_is_no_year() {
+    check(&[
+        ("The index closed at 2082.1, and the DAX dropped to 1462.93.", "2020-09-07", &[]),
+        ("The index closed at 2082 points in 2019.", "2020-09-07", &[("2019", "DATE", "2019")]),
+    ]);
+}
+
+#[test]
+fn now_opening_a_sentence_with_a_comma_is_a_discourse_marker() {
+    check(&[
+        ("The law passed. Now, critics say, it will be tested.", "2020-09-07", &[]),
+        ("Now the alliance faces a new task.", "2020-09-07", &[("Now", "DATE", "PRESENT_REF")]),
+        ("The alliance is now larger.", "2020-09-07", &[("now", "DATE", "PRESENT_REF")]),
+    ]);
+}
+
+#[test]
+fn a_second_before_a_noun_is_the_ordinal() {
+    check(&[
+        ("A second group of directors joined, and he won a second term.", "2020-09-07", &[]),
+        ("The light flashed for a second.", "2020-09-07", &[("a second", "DURATION", "PT1S")]),
+        ("The screen froze a second later.", "2020-09-07", &[("a second", "DURATION", "PT1S")]),
+    ]);
+}

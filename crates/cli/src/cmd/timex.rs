@@ -76,7 +76,7 @@ fn line(name: &str, c: &Counts) -> String {
     let (sp, sr, sf) = c.strict_prf();
     let (rp, rr, rf) = c.relaxed_prf();
     format!(
-        "{name:<12} gold {:>5} sys {:>5} | strict P {sp:5.1} R {sr:5.1} F1 {sf:5.1} | relaxed P {rp:5.1} R {rr:5.1} F1 {rf:5.1} | value acc {:5.1} F1 {:5.1} | type F1 {:5.1}",
+        "{name:<12} gold {:>5} sys {:>5} | strict P {sp:5.1} R {sr:5.1} F1 {sf:6.2} | relaxed P {rp:5.1} R {rr:5.1} F1 {rf:6.2} | value acc {:5.1} F1 {:6.2} | type F1 {:6.2}",
         c.gold,
         c.sys,
         c.value_accuracy(),
