@@ -1,18 +1,24 @@
 //! Named-entity recognizer: a greedy left-to-right BILOU sequence labeller over an averaged
-//! perceptron with hashed features (word, shape, affixes, tags, context words, the labels
-//! already assigned), decoding only valid BILOU sequences. Labels: PER, ORG, LOC, OTH.
+//! perceptron with hashed features (word, shape, affixes, tags, context words, word classes,
+//! known names, runs of capitalized words, what earlier sentences of the document found
+//! ([`DocMemory`]), the labels already assigned), decoding only valid BILOU sequences.
+//! Labels: PER, ORG, LOC, OTH.
 //!
-//! Model file (little endian): `b"DLNR"`, `u32` version (3), `u32` byte length of the word
-//! classes, the [`clusters::WordClusters`] table, then the [`SparsePerceptron`].
+//! Model file (little endian): `b"DLNR"`, `u32` version (4), `u32` byte length of the word
+//! classes, the [`clusters::WordClusters`] table, `u32` byte length of the name set, the
+//! [`names::NameSet`], then the [`SparsePerceptron`]. Version 3 files (no name set) load too.
 
 #[path = "ner_feats.rs"]
 mod feats;
 #[path = "ner_clusters.rs"]
 pub mod clusters;
+#[path = "ner_gaz.rs"]
+pub mod names;
 
 use crate::perceptron::{argmax, Perceptron, SparsePerceptron, Trainer};
 use clusters::WordClusters;
-use feats::{static_feats, NerTok};
+use feats::{mark_memory, mark_names, mark_runs, static_feats, NerTok};
+use names::NameSet;
 use model::{Doc, Entity, EntityLabel};
 use std::io::{self, Read, Write};
 
@@ -22,6 +28,8 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 
 /// Entity types in class order.
 pub const TYPES: [EntityLabel; 4] = [EntityLabel::PER, EntityLabel::ORG, EntityLabel::LOC, EntityLabel::OTH];
+/// Most earlier entities of a document that [`Ner::tag_sentence`] remembers.
+const MEMORY_ENTITIES: usize = 512;
 /// Number of classes: O + {B, I, L, U} × 4 types.
 const N_CLASSES: usize = 17;
 
@@ -50,6 +58,9 @@ fn allowed(prev: Option<usize>, cur: usize) -> bool {
 pub struct IobSentence {
     /// `# sent_id`.
     pub id: String,
+    /// The document: the last `# newdoc id`, or else the sentence id without a final
+    /// numeric `-N`/`_N` part.
+    pub doc: String,
     /// Token forms.
     pub forms: Vec<String>,
     /// Entity spans: (first token, one past the last token, type).
@@ -62,6 +73,7 @@ pub fn read_iob2(text: &str) -> Result<Vec<IobSentence>, (usize, String)> {
     let mut out = Vec::new();
     let mut cur = IobSentence::default();
     let mut open: Option<(usize, EntityLabel)> = None;
+    let mut newdoc: Option<String> = None;
     let close = |cur: &mut IobSentence, open: &mut Option<(usize, EntityLabel)>| {
         if let Some((s, l)) = open.take() {
             cur.spans.push((s, cur.forms.len(), l));
@@ -79,6 +91,15 @@ pub fn read_iob2(text: &str) -> Result<Vec<IobSentence>, (usize, String)> {
         if let Some(c) = line.strip_prefix('#') {
             if let Some(v) = c.trim_start().strip_prefix("sent_id =") {
                 cur.id = v.trim().to_string();
+                cur.doc = match &newdoc {
+                    Some(d) => d.clone(),
+                    None => match cur.id.rsplit_once(['-', '_']) {
+                        Some((d, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => d.to_string(),
+                        _ => String::new(),
+                    },
+                };
+            } else if let Some(v) = c.trim_start().strip_prefix("newdoc id =") {
+                newdoc = Some(v.trim().to_string());
             }
             continue;
         }
@@ -122,6 +143,46 @@ pub struct NerExample {
     pub xpos: Vec<String>,
     /// Gold spans (first token, end token, type).
     pub spans: Vec<(usize, usize, EntityLabel)>,
+    /// Document (consecutive examples of one document share what they found, see
+    /// [`DocMemory`]).
+    pub doc: String,
+}
+
+/// What the earlier sentences of a document found: for each word (by
+/// [`names::token_key`]), the types of the entities it was part of. Bounded: forgets
+/// everything after [`DocMemory::LIMIT`] words.
+#[derive(Clone, Debug, Default)]
+pub struct DocMemory {
+    seen: std::collections::HashMap<u64, u8>,
+}
+
+impl DocMemory {
+    /// Most words remembered.
+    pub const LIMIT: usize = 4096;
+    /// Forgets everything (a new document).
+    pub fn clear(&mut self) {
+        self.seen.clear();
+    }
+    fn get(&self, key: u64) -> u8 {
+        if self.seen.is_empty() {
+            return 0;
+        }
+        self.seen.get(&key).copied().unwrap_or(0)
+    }
+    fn add(&mut self, keys: impl Iterator<Item = u64>, label: EntityLabel) {
+        if self.seen.len() >= Self::LIMIT {
+            self.seen.clear();
+        }
+        let bit = 1u8 << type_index(label);
+        for k in keys {
+            *self.seen.entry(k).or_insert(0) |= bit;
+        }
+    }
+    fn add_spans(&mut self, toks: &[NerTok], spans: &[(usize, usize, EntityLabel)]) {
+        for &(s, e, l) in spans {
+            self.add(toks[s..e].iter().map(|t| t.gkey), l);
+        }
+    }
 }
 
 /// Training options.
@@ -138,11 +199,15 @@ pub struct NerTrainOptions {
     /// Do not learn from `O` on PROPN-tagged tokens the model takes for entities (for
     /// training data that misses entities).
     pub skip_o_propn: bool,
+    /// Learn from what earlier sentences of a document found ([`DocMemory`]).
+    pub doc_memory: bool,
+    /// Models trained (each with its own shuffling seed) whose weights are averaged.
+    pub models: usize,
 }
 
 impl Default for NerTrainOptions {
     fn default() -> Self {
-        NerTrainOptions { epochs: 12, seed: 23, bits: 18, min_abs: 0.0, skip_o_propn: false }
+        NerTrainOptions { epochs: 12, seed: 23, bits: 18, min_abs: 0.0, skip_o_propn: false, doc_memory: true, models: 1 }
     }
 }
 
@@ -150,6 +215,7 @@ impl Default for NerTrainOptions {
 pub struct Ner {
     model: SparsePerceptron,
     clusters: WordClusters,
+    names: NameSet,
 }
 
 fn type_index(l: EntityLabel) -> usize {
@@ -283,25 +349,38 @@ impl Ner {
         let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
         let mut magic = [0u8; 12];
         r.read_exact(&mut magic)?;
-        if &magic[..4] != b"DLNR" || magic[4..8] != 3u32.to_le_bytes() {
+        let version = u32::from_le_bytes([magic[4], magic[5], magic[6], magic[7]]);
+        if &magic[..4] != b"DLNR" || !(3..=4).contains(&version) {
             return Err(bad("not a dateline NER model (bad magic or version)"));
         }
         let n = u32::from_le_bytes([magic[8], magic[9], magic[10], magic[11]]) as usize;
         let clusters = WordClusters::load(r.get(..n).ok_or_else(|| bad("truncated NER word classes"))?)?;
         *r = &r[n..];
+        let mut names = NameSet::default();
+        if version >= 4 {
+            let mut len = [0u8; 4];
+            r.read_exact(&mut len)?;
+            let n = u32::from_le_bytes(len) as usize;
+            names = NameSet::load(r.get(..n).ok_or_else(|| bad("truncated NER name set"))?)?;
+            *r = &r[n..];
+        }
         let model = SparsePerceptron::load(r)?;
         if model.n_classes() != N_CLASSES {
             return Err(bad("NER model has the wrong number of classes"));
         }
-        Ok(Ner { model, clusters })
+        Ok(Ner { model, clusters, names })
     }
 
     /// Writes the model.
     pub fn save(&self, w: &mut impl Write) -> io::Result<()> {
         w.write_all(b"DLNR")?;
-        w.write_all(&3u32.to_le_bytes())?;
+        w.write_all(&4u32.to_le_bytes())?;
         let mut c = Vec::new();
         self.clusters.save(&mut c)?;
+        w.write_all(&(c.len() as u32).to_le_bytes())?;
+        w.write_all(&c)?;
+        c.clear();
+        self.names.save(&mut c)?;
         w.write_all(&(c.len() as u32).to_le_bytes())?;
         w.write_all(&c)?;
         self.model.save(w)
@@ -309,13 +388,24 @@ impl Ner {
 
     /// Entity spans (first token, end token, type) of one sentence.
     pub fn tag(&self, forms: &[&str], upos: &[&str], xpos: &[&str]) -> Vec<(usize, usize, EntityLabel)> {
-        let toks: Vec<NerTok> = forms
+        self.tag_in_doc(forms, upos, xpos, &mut DocMemory::default())
+    }
+
+    /// [`Ner::tag`] for the next sentence of a document: uses and extends what the earlier
+    /// sentences found.
+    pub fn tag_in_doc(&self, forms: &[&str], upos: &[&str], xpos: &[&str], memory: &mut DocMemory) -> Vec<(usize, usize, EntityLabel)> {
+        let mut toks: Vec<NerTok> = forms
             .iter()
             .enumerate()
             .map(|(i, f)| NerTok::new(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), i == 0, &self.clusters))
             .collect();
+        mark_names(&mut toks, &self.names, &mut Vec::new(), &mut Vec::new());
+        mark_runs(&mut toks);
+        mark_memory(&mut toks, |k| memory.get(k));
         let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
-        spans_of(&d.run(&toks, None, |_, _, _| {}))
+        let spans = spans_of(&d.run(&toks, None, |_, _, _| {}));
+        memory.add_spans(&toks, &spans);
+        spans
     }
 
     /// Appends the entities of sentence `s` to `doc.entities` (tags should be set).
@@ -325,12 +415,22 @@ impl Ner {
         if a >= b {
             return;
         }
-        let toks: Vec<NerTok> = (a..b)
+        let mut toks: Vec<NerTok> = (a..b)
             .map(|i| {
                 let t = &doc.tokens[i];
                 NerTok::new(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, i == a, &self.clusters)
             })
             .collect();
+        mark_names(&mut toks, &self.names, &mut Vec::new(), &mut Vec::new());
+        mark_runs(&mut toks);
+        // what the earlier sentences found (the most recent entities, bounded)
+        let mut memory = DocMemory::default();
+        let earlier = doc.entities.iter().rev().take_while(|e| e.token_end <= a).take(MEMORY_ENTITIES);
+        for e in earlier {
+            let keys = doc.tokens.get(e.token_start..e.token_end).unwrap_or(&[]).iter().map(|t| names::token_key(doc.article.text.get(t.start..t.end).unwrap_or("")));
+            memory.add(keys, e.label);
+        }
+        mark_memory(&mut toks, |k| memory.get(k));
         let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
         let y = d.run(&toks, None, |_, _, _| {});
         for (s, e, label) in spans_of(&y) {
@@ -341,50 +441,93 @@ impl Ner {
 
     /// Trains a model. `progress(epoch, training token accuracy, model so far)` runs after each
     /// epoch (the model given is averaged up to that point, for scoring a dev set).
-    pub fn train(data: &[NerExample], clusters: WordClusters, opts: &NerTrainOptions, mut progress: impl FnMut(usize, f64)) -> Ner {
+    pub fn train(data: &[NerExample], clusters: WordClusters, names: NameSet, opts: &NerTrainOptions, mut progress: impl FnMut(usize, f64)) -> Ner {
         let mut order: Vec<usize> = (0..data.len()).collect();
         let prepared: Vec<(Vec<NerTok>, Vec<usize>)> = data
             .iter()
             .map(|ex| {
-                let toks = ex
+                let mut toks: Vec<NerTok> = ex
                     .forms
                     .iter()
                     .enumerate()
                     .map(|(i, f)| NerTok::new(f, ex.upos.get(i).map_or("", |s| s.as_str()), ex.xpos.get(i).map_or("", |s| s.as_str()), i == 0, &clusters))
                     .collect();
+                mark_names(&mut toks, &names, &mut Vec::new(), &mut Vec::new());
+                mark_runs(&mut toks);
                 (toks, gold_classes(ex.forms.len(), &ex.spans))
             })
             .collect();
-        let mut trainer = Trainer::new(N_CLASSES, opts.bits);
-        let mut rng = crate::parser::Rng::new(opts.seed);
-        for epoch in 0..opts.epochs {
-            rng.shuffle(&mut order);
-            let (mut ok, mut total) = (0usize, 0usize);
-            for &k in &order {
-                let (toks, gold) = &prepared[k];
-                // Decode with the current weights, then apply the updates collected on the way
-                // (the weights are borrowed while decoding).
-                let mut updates: Vec<(Vec<u64>, usize, usize)> = Vec::new();
-                let y = {
-                    let mut d = Decoder { model: trainer.model(), scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: opts.skip_o_propn };
-                    d.run(toks, Some(gold), |f, t, g| {
-                        if t != g {
-                            updates.push((f.to_vec(), t, g));
-                        }
-                    })
-                };
-                for _ in 0..toks.len() {
-                    trainer.tick();
-                }
-                for (f, t, g) in &updates {
-                    trainer.learn(f, *t, *g);
-                }
-                total += y.len();
-                ok += y.iter().zip(gold).filter(|(a, b)| a == b).count();
-            }
-            progress(epoch + 1, 100.0 * ok as f64 / total.max(1) as f64);
+        // each sentence's latest spans (gold before it is first decoded), for the memory of
+        // the later sentences of its document
+        let last: Vec<Vec<(usize, usize, EntityLabel)>> = data.iter().map(|ex| ex.spans.clone()).collect();
+        let mut doc_start = vec![0usize; data.len()];
+        for k in 1..data.len() {
+            doc_start[k] = if data[k].doc == data[k - 1].doc { doc_start[k - 1] } else { k };
         }
-        Ner { model: SparsePerceptron::from_dense(&trainer.finish(), opts.min_abs), clusters }
+        let mut prepared = prepared;
+        let mut memory = DocMemory::default();
+        let n_models = opts.models.max(1);
+        let mut sum: Vec<f32> = if n_models > 1 { vec![0.0; N_CLASSES << opts.bits] } else { Vec::new() };
+        let mut single = None;
+        for m in 0..n_models {
+            let mut last = last.clone();
+            let mut trainer = Trainer::new(N_CLASSES, opts.bits);
+            let mut rng = crate::parser::Rng::new(opts.seed.wrapping_add((m as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)));
+            for epoch in 0..opts.epochs {
+                rng.shuffle(&mut order);
+                let (mut ok, mut total) = (0usize, 0usize);
+                for &k in &order {
+                    memory.clear();
+                    let from = if opts.doc_memory { doc_start[k].max(k.saturating_sub(200)) } else { k };
+                    for j in from..k {
+                        memory.add_spans(&prepared[j].0, &last[j]);
+                    }
+                    mark_memory(&mut prepared[k].0, |key| memory.get(key));
+                    let (toks, gold) = &prepared[k];
+                    // Decode with the current weights, then apply the updates collected on the way
+                    // (the weights are borrowed while decoding).
+                    let mut updates: Vec<(Vec<u64>, usize, usize)> = Vec::new();
+                    let y = {
+                        let mut d = Decoder { model: trainer.model(), scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: opts.skip_o_propn };
+                        d.run(toks, Some(gold), |f, t, g| {
+                            if t != g {
+                                updates.push((f.to_vec(), t, g));
+                            }
+                        })
+                    };
+                    for _ in 0..toks.len() {
+                        trainer.tick();
+                    }
+                    for (f, t, g) in &updates {
+                        trainer.learn(f, *t, *g);
+                    }
+                    last[k] = spans_of(&y);
+                    total += y.len();
+                    ok += y.iter().zip(gold).filter(|(a, b)| a == b).count();
+                }
+                progress(m * opts.epochs + epoch + 1, 100.0 * ok as f64 / total.max(1) as f64);
+            }
+            let p = SparsePerceptron::from_dense(&trainer.finish(), 0.0);
+            if n_models == 1 {
+                single = Some(p);
+                continue;
+            }
+            for r in 0..(1usize << opts.bits) {
+                for (c, w) in p.row(r) {
+                    sum[r * N_CLASSES + c] += w;
+                }
+            }
+        }
+        let model = match single {
+            Some(p) if opts.min_abs > 0.0 => p.pruned(opts.min_abs),
+            Some(p) => p,
+            None => {
+                let k = n_models as f32;
+                let rows = (0..(1usize << opts.bits)).map(|r| sum[r * N_CLASSES..(r + 1) * N_CLASSES].iter().map(move |&w| w / k).enumerate().filter(|e| e.1 != 0.0).collect::<Vec<_>>().into_iter());
+                SparsePerceptron::from_rows(N_CLASSES, opts.bits, rows, opts.min_abs)
+            }
+        };
+        Ner { model, clusters, names }
     }
 }
 
@@ -437,6 +580,30 @@ mod tests {
     }
 
     #[test]
+    fn documents_of_iob2_sentences() {
+        let t = "# newdoc id = d1\n# sent_id = d1-0001\n1\ta\tO\n\n# sent_id = d1-0002\n1\tb\tO\n\n";
+        let s = read_iob2(t).unwrap();
+        assert_eq!((s[0].doc.as_str(), s[1].doc.as_str()), ("d1", "d1"));
+        // without `newdoc`: the sentence id less its number, or one document
+        let s = read_iob2("# sent_id = email-123-0004\n1\ta\tO\n\n# sent_id = x\n1\tb\tO\n").unwrap();
+        assert_eq!((s[0].doc.as_str(), s[1].doc.as_str()), ("email-123", ""));
+    }
+
+    #[test]
+    fn document_memory_is_bounded() {
+        let mut m = DocMemory::default();
+        m.add([names::token_key("Lima")].into_iter(), EntityLabel::LOC);
+        assert_eq!(m.get(names::token_key("lima")), 1 << 2);
+        assert_eq!(m.get(names::token_key("Paris")), 0);
+        for i in 0..(DocMemory::LIMIT as u64 + 10) {
+            m.add([i].into_iter(), EntityLabel::PER);
+        }
+        assert!(m.seen.len() <= DocMemory::LIMIT);
+        m.clear();
+        assert_eq!(m.get(names::token_key("lima")), 0);
+    }
+
+    #[test]
     fn bilou_round_trip_and_constraints() {
         let spans = vec![(0, 1, EntityLabel::ORG), (2, 5, EntityLabel::PER)];
         let y = gold_classes(6, &spans);
@@ -456,16 +623,27 @@ mod tests {
             upos: vec![String::new(); forms.len()],
             xpos: vec![String::new(); forms.len()],
             spans,
+            doc: String::new(),
         };
         let data = vec![
             mk(&["Maria", "Lopez", "visited", "Lima", "."], vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::LOC)]),
             mk(&["The", "Acme", "Corp", "hired", "Maria", "Lopez"], vec![(1, 3, EntityLabel::ORG), (4, 6, EntityLabel::PER)]),
             mk(&["rain", "fell", "in", "Lima"], vec![(3, 4, EntityLabel::LOC)]),
         ];
-        let ner = Ner::train(&data, WordClusters::default(), &NerTrainOptions { epochs: 10, bits: 12, seed: 1, ..Default::default() }, |_, _| {});
+        let names = NameSet::build(vec![(vec!["Lima"], names::bits::LOC_MAJOR), (vec!["Acme", "Corp"], names::bits::ORG)]);
+        let ner = Ner::train(&data, WordClusters::default(), names, &NerTrainOptions { epochs: 10, bits: 12, seed: 1, ..Default::default() }, |_, _| {});
         let mut b = Vec::new();
         ner.save(&mut b).unwrap();
         let ner = Ner::from_bytes(&b).unwrap();
+        // the name set survives the round trip: the same bytes again
+        let mut b2 = Vec::new();
+        ner.save(&mut b2).unwrap();
+        assert_eq!(b, b2);
+        assert!(!ner.names.is_empty());
+        // an averaged ensemble trains and tags too
+        let ens = Ner::train(&data, WordClusters::default(), NameSet::default(), &NerTrainOptions { epochs: 10, bits: 12, seed: 1, models: 2, ..Default::default() }, |_, _| {});
+        let f: Vec<&str> = data[0].forms.iter().map(|s| s.as_str()).collect();
+        assert_eq!(ens.tag(&f, &[], &[]), data[0].spans);
         for ex in &data {
             let f: Vec<&str> = ex.forms.iter().map(|s| s.as_str()).collect();
             assert_eq!(ner.tag(&f, &[], &[]), ex.spans);

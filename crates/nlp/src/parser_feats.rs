@@ -1,79 +1,337 @@
 //! Feature templates of the dependency parser (after Zhang & Nivre 2011, adapted to
 //! arc-hybrid): words, tags, children, labels, distance and valency around the top of the
 //! stack and the front of the buffer.
+//!
+//! Speed: every token's pieces (hashes of its word, tag, word+tag, suffix+UPOS, word
+//! classes) are computed once per sentence; a feature is then its template's seed folded
+//! with one to four pieces by xor-multiply steps, and its row is the top `bits` bits of the
+//! product (no finalizer needed: the high half of a product depends on every input bit).
+//! Extraction writes row indices straight into a fixed array, so nothing is allocated per
+//! transition.
 
 use super::{State, NO};
 use crate::ner::clusters::WordClusters;
-use crate::perceptron::FeatureHasher;
 
-/// A token prepared for feature extraction: hashes of its normalized form, its tags and
-/// its suffix.
-#[derive(Clone, Copy, Debug)]
+/// A token prepared for feature extraction: hashed pieces of its normalized form, tags,
+/// suffix and word classes.
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Tok {
     pub w: u64,
+    /// Fine tag (XPOS, or UPOS when there is none).
     pub p: u64,
     pub u: u64,
+    /// Word and fine tag.
+    pub wp: u64,
+    /// Suffix (last three characters) and UPOS.
+    pub su: u64,
     pub suf: u64,
     /// Fine and coarse word class (or NONE).
     pub fine: u64,
     pub coarse: u64,
 }
 
-/// Lowercases and maps digits to `0`, so that numbers share statistics.
-pub(crate) fn norm_word(s: &str) -> String {
-    s.chars().flat_map(|c| c.to_lowercase()).map(|c| if c.is_ascii_digit() { '0' } else { c }).collect()
+const NONE: u64 = 0x1234_5678_9abc_def1;
+const ROOT: u64 = 0x0fed_cba9_8765_4321;
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// SplitMix64 as a `const fn`, for template seeds.
+const fn seed(i: u64) -> u64 {
+    let mut z = i.wrapping_add(0x5851_f42d_4c95_7f2d).wrapping_mul(K);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
-impl Tok {
-    pub fn new(form: &str, upos: &str, xpos: &str, wc: &WordClusters) -> Tok {
-        let class = wc.get(form);
-        let w = norm_word(form);
-        let cut = w.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
-        let tag = if xpos.is_empty() || xpos == "_" { upos } else { xpos };
-        Tok {
-            w: FeatureHasher::new(0).str(&w).finish(),
-            p: FeatureHasher::new(1).str(tag).finish(),
-            u: FeatureHasher::new(2).str(upos).finish(),
-            suf: FeatureHasher::new(3).str(&w[cut..]).finish(),
-            fine: class.map_or(NONE, |c| 0x1_0000 + c.fine as u64),
-            coarse: class.map_or(NONE, |c| 0x2_0000 + c.coarse as u64),
+/// Template seeds (`seed(k)` for template number `k`), looked up rather than recomputed.
+static SEEDS: [u64; 12288] = {
+    let mut a = [0u64; 12288];
+    let mut i = 0;
+    while i < 12288 {
+        a[i] = seed(i as u64);
+        i += 1;
+    }
+    a
+};
+
+/// The sentinel token standing for "no such position".
+const NONE_TOK: Tok = Tok { w: NONE, p: NONE, u: NONE, wp: NONE, su: NONE, suf: NONE, fine: NONE, coarse: NONE };
+/// The artificial root.
+const ROOT_TOK: Tok = Tok { w: ROOT, p: ROOT, u: ROOT, wp: ROOT, su: ROOT, suf: ROOT, fine: ROOT, coarse: ROOT };
+
+const FNV: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// Lowercases `form` and maps digits to `0` (so that numbers share statistics) into `buf`;
+/// returns the word-class key of `form` ([`crate::ner::clusters::key`], FNV-1a of the
+/// lowercased form), computed in the same pass.
+#[inline]
+fn normalize(form: &str, buf: &mut String) -> u64 {
+    buf.clear();
+    let mut ck = FNV;
+    for c in form.chars() {
+        if c.is_ascii() {
+            let l = c.to_ascii_lowercase();
+            ck = (ck ^ l as u64).wrapping_mul(FNV_PRIME);
+            buf.push(if l.is_ascii_digit() { '0' } else { l });
+        } else {
+            for l in c.to_lowercase() {
+                let mut b = [0u8; 4];
+                for &x in l.encode_utf8(&mut b).as_bytes() {
+                    ck = (ck ^ x as u64).wrapping_mul(FNV_PRIME);
+                }
+                buf.push(l);
+            }
+        }
+    }
+    ck
+}
+
+/// FNV-1a of `b` from `seed`, finished by SplitMix64 (for the pieces' hashes).
+#[inline]
+fn bytes_hash(seed: u64, b: &[u8]) -> u64 {
+    let mut h = FNV ^ seed;
+    for &x in b {
+        h = (h ^ x as u64).wrapping_mul(FNV_PRIME);
+    }
+    crate::perceptron::splitmix(h)
+}
+
+/// Hash of the normalized form of `form` (the key of [`Vocab`]).
+pub(crate) fn word_hash(form: &str, buf: &mut String) -> u64 {
+    normalize(form, buf);
+    bytes_hash(SEEDS[1], buf.as_bytes())
+}
+
+/// The word classes as an open-addressing table read with one memory access: each slot
+/// holds the top 40 bits of a word's class key and its fine (16 bits) and coarse (8 bits)
+/// class. Built from a [`WordClusters`] table's bytes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Classes {
+    slots: Vec<u64>,
+}
+
+impl Classes {
+    pub fn new(wc: &WordClusters) -> Classes {
+        let mut b = Vec::new();
+        if wc.save(&mut b).is_err() || b.len() < 12 {
+            return Classes::default();
+        }
+        let n = u32::from_le_bytes([b[8], b[9], b[10], b[11]]) as usize;
+        let size = (n * 2).next_power_of_two().max(16);
+        let mut slots = vec![0u64; size];
+        for c in b[12..].chunks_exact(12).take(n) {
+            let k = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+            let v = (k & !0xff_ffff) | 1 << 63 | (u16::from_le_bytes([c[8], c[9]]) as u64) << 8 | c[10] as u64;
+            let mut i = (k >> 24) as usize & (size - 1);
+            loop {
+                if slots[i] == 0 {
+                    slots[i] = v;
+                    break;
+                }
+                if (slots[i] ^ v) & !0xff_ffff == 0 {
+                    break; // same top 40 bits (keys are distinct; a clash keeps the first)
+                }
+                i = (i + 1) & (size - 1);
+            }
+        }
+        Classes { slots }
+    }
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        if !self.slots.is_empty() {
+            super::prefetch(self.slots.as_ptr().wrapping_add((k >> 24) as usize & (self.slots.len() - 1)));
+        }
+    }
+    /// (fine, coarse) class of the word with class key `k`.
+    #[inline]
+    pub fn get(&self, k: u64) -> Option<(u16, u8)> {
+        let size = self.slots.len();
+        if size == 0 {
+            return None;
+        }
+        let want = (k & !0xff_ffff) | 1 << 63;
+        let mut i = (k >> 24) as usize & (size - 1);
+        loop {
+            let v = self.slots[i];
+            if v == 0 {
+                return None;
+            }
+            if v & !0xff_ffff == want {
+                return Some(((v >> 8) as u16, v as u8));
+            }
+            i = (i + 1) & (size - 1);
         }
     }
 }
 
-/// The feature hashes of one state.
-#[derive(Default)]
-pub(crate) struct Feats(pub Vec<u64>);
+/// The value standing for every word outside the vocabulary.
+const RARE: u64 = 0x7a3c_91e5_0b6d_f248;
 
-const NONE: u64 = 0x1234_5678_9abc_def1;
-const ROOT: u64 = 0x0fed_cba9_8765_4321;
+/// The words frequent enough in the training data to be features of their own (the others
+/// share one "rare word" value, so features of rare words pool their statistics and touch
+/// few table rows): an open-addressing set of word hashes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Vocab {
+    /// Sorted, distinct (what the model file stores).
+    pub keys: Vec<u64>,
+    table: Vec<u64>,
+}
 
-use crate::perceptron::{combine as mix, splitmix as fin};
+impl Vocab {
+    pub fn from_keys(mut keys: Vec<u64>) -> Vocab {
+        keys.sort_unstable();
+        keys.dedup();
+        keys.retain(|&k| k != 0);
+        let size = (keys.len() * 2).next_power_of_two().max(16);
+        let mut table = vec![0u64; size];
+        for &k in &keys {
+            let mut i = (k as usize) & (size - 1);
+            while table[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            table[i] = k;
+        }
+        Vocab { keys, table }
+    }
+    #[inline]
+    fn prefetch(&self, k: u64) {
+        if !self.table.is_empty() {
+            super::prefetch(self.table.as_ptr().wrapping_add((k as usize) & (self.table.len() - 1)));
+        }
+    }
+    #[inline]
+    pub fn contains(&self, k: u64) -> bool {
+        let size = self.table.len();
+        if size == 0 || k == 0 {
+            return false;
+        }
+        let mut i = (k as usize) & (size - 1);
+        loop {
+            match self.table[i] {
+                0 => return false,
+                x if x == k => return true,
+                _ => i = (i + 1) & (size - 1),
+            }
+        }
+    }
+}
+
+/// Key of the label dictionary: direction and the two fine tags.
+#[inline]
+pub(crate) fn label_key(left: bool, head: &Tok, dep: &Tok) -> u64 {
+    mix2(SEEDS[if left { 4001 } else { 4002 }], head.p, dep.p) | 1
+}
+
+impl Tok {
+    /// The pieces of one word. `buf` is scratch space (no allocation once it has grown).
+    pub fn new(form: &str, upos: &str, xpos: &str, wc: &Classes, vocab: &Vocab, buf: &mut String) -> Tok {
+        let mut t = Tok::unresolved(form, upos, xpos, buf);
+        t.resolve(wc, vocab);
+        t
+    }
+    /// The pieces that need no table: `w` holds the word hash before the vocabulary check
+    /// and `fine` the word-class key, until [`Tok::resolve`] (which the caller may delay
+    /// to prefetch the tables' slots of a whole sentence first, see [`Tok::prefetch`]).
+    #[inline]
+    pub fn unresolved(form: &str, upos: &str, xpos: &str, buf: &mut String) -> Tok {
+        let ck = normalize(form, buf);
+        let w = buf.as_str();
+        let w_h = bytes_hash(SEEDS[1], w.as_bytes());
+        let cut = w.char_indices().rev().nth(2).map_or(0, |(i, _)| i);
+        let tag = if xpos.is_empty() || xpos == "_" { upos } else { xpos };
+        let p = bytes_hash(SEEDS[2], tag.as_bytes());
+        let u = bytes_hash(SEEDS[3], upos.as_bytes());
+        let suf = bytes_hash(SEEDS[4], w[cut..].as_bytes());
+        Tok { w: w_h, p, u, wp: 0, su: mix2(SEEDS[11002], suf, u), suf, fine: ck, coarse: 0 }
+    }
+    /// Starts loading the table slots [`Tok::resolve`] reads.
+    #[inline]
+    pub fn prefetch(&self, wc: &Classes, vocab: &Vocab) {
+        wc.prefetch(self.fine);
+        vocab.prefetch(self.w);
+    }
+    /// Looks the word up in the vocabulary and the word classes.
+    #[inline]
+    pub fn resolve(&mut self, wc: &Classes, vocab: &Vocab) {
+        let class = wc.get(self.fine);
+        if !vocab.contains(self.w) {
+            self.w = RARE;
+        }
+        self.wp = mix2(SEEDS[11001], self.w, self.p);
+        self.fine = class.map_or(NONE, |c| SEEDS[0x2000 + c.0 as usize % 1024]);
+        self.coarse = class.map_or(NONE, |c| SEEDS[0x2800 + c.1 as usize]);
+    }
+}
+
+#[inline(always)]
+fn mix1(t: u64, a: u64) -> u64 {
+    (t ^ a).wrapping_mul(K)
+}
+#[inline(always)]
+fn mix2(t: u64, a: u64, b: u64) -> u64 {
+    (mix1(t, a) ^ b).wrapping_mul(K)
+}
+#[inline(always)]
+fn mix3(t: u64, a: u64, b: u64, c: u64) -> u64 {
+    (mix2(t, a, b) ^ c).wrapping_mul(K)
+}
+#[inline(always)]
+fn mix4(t: u64, a: u64, b: u64, c: u64, d: u64) -> u64 {
+    (mix3(t, a, b, c) ^ d).wrapping_mul(K)
+}
+
+/// Most features one state has.
+pub(crate) const MAX_FEATS: usize = 128;
+
+/// The feature rows of one state (indices into a table of `2^bits` rows).
+pub(crate) struct Feats {
+    pub rows: [u64; MAX_FEATS],
+    pub len: usize,
+    shift: u32,
+}
 
 impl Feats {
+    /// Features for a table of `2^bits` rows (`bits` in 1..=32).
+    pub fn new(bits: u32) -> Feats {
+        Feats { rows: [0; MAX_FEATS], len: 0, shift: 64 - bits.clamp(1, 32) }
+    }
+    /// The rows filled by the last extraction.
     #[inline]
-    fn add(&mut self, t: u64, parts: &[u64]) {
-        let mut h = t.wrapping_mul(0xd6e8_feb8_6659_fd93);
-        for &p in parts {
-            h = mix(h, p);
+    pub fn rows(&self) -> &[u64] {
+        &self.rows[..self.len]
+    }
+    #[inline(always)]
+    fn push(&mut self, h: u64) {
+        // the caller's templates never exceed MAX_FEATS (checked by a test)
+        if self.len < MAX_FEATS {
+            self.rows[self.len] = h >> self.shift;
+            self.len += 1;
         }
-        self.0.push(fin(h));
+    }
+}
+
+/// Sentence-level view used by the extractors: tokens plus the two sentinels.
+#[inline(always)]
+fn tok<'a>(toks: &'a [Tok], n: usize, i: usize) -> &'a Tok {
+    if i < n {
+        &toks[i]
+    } else if i == n {
+        &ROOT_TOK
+    } else {
+        &NONE_TOK
     }
 }
 
 /// Fills `f` with the features of `st`.
 pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
-    f.0.clear();
+    f.len = 0;
     let n = st.n;
-    let w = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].w };
-    let p = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].p };
-    let u = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].u };
-    let sf = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].suf };
-    let l = |i: usize| if i == NO || i >= n || st.heads[i] == NO { NONE } else { 100 + st.labels[i] as u64 };
-    let lc = |i: usize, k: usize| if i == NO { NO } else { st.lc[i][k] };
-    let rc = |i: usize, k: usize| if i == NO { NO } else { st.rc[i][k] };
-    let vl = |i: usize| if i == NO { NONE } else { 200 + st.nl[i].min(4) as u64 };
-    let vr = |i: usize| if i == NO { NONE } else { 300 + st.nr[i].min(4) as u64 };
+    let t = |i: usize| tok(toks, n, i);
+    let l = |i: usize| if i >= n || st.heads[i] == NO { NONE } else { 100 + st.labels[i] as u64 };
+    let lc = |i: usize, k: usize| if i > n { NO } else { st.lc[i][k] };
+    let rc = |i: usize, k: usize| if i > n { NO } else { st.rc[i][k] };
+    let vl = |i: usize| if i > n { NONE } else { 200 + st.nl[i].min(4) as u64 };
+    let vr = |i: usize| if i > n { NONE } else { 300 + st.nr[i].min(4) as u64 };
 
     let s0 = st.s(0);
     let s1 = st.s(1);
@@ -93,7 +351,7 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     let s0r1r1 = rc(s0r1, 0);
     let b0l1l1 = lc(b0l1, 0);
 
-    let dist = if s0 == NO || s0 == n || b0 == NO {
+    let dist = if s0 >= n || b0 == NO {
         NONE
     } else {
         let d = b0 - s0;
@@ -104,127 +362,131 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
             _ => 7,
         }
     };
-    let dist1 = if s0 == NO || s1 == NO || s1 == n || s0 == n {
-        NONE
-    } else {
-        let d = s0 - s1;
-        500 + d.min(6) as u64
-    };
+    let dist1 = if s0 >= n || s1 >= n { NONE } else { 500 + (s0 - s1).min(6) as u64 };
 
-    let mut t = 0u64;
-    let mut add = |parts: &[u64]| {
-        t += 1;
-        f.add(t, parts);
-    };
-    add(&[]); // bias
+    let (ts0, ts1, ts2, tb0, tb1, tb2) = (t(s0), t(s1), t(s2), t(b0), t(b1), t(b2));
+    let (ps0, ps1, pb0, pb1) = (ts0.p, ts1.p, tb0.p, tb1.p);
+    let (ws0, ws1, wb0) = (ts0.w, ts1.w, tb0.w);
+
+    let mut k = 0u64;
+    macro_rules! add {
+        ($($x:expr),*) => {{
+            k += 1;
+            let h = SEEDS[k as usize];
+            f.push(add!(@mix h; $($x),*));
+        }};
+        (@mix $h:expr; $a:expr) => { mix1($h, $a) };
+        (@mix $h:expr; $a:expr, $b:expr) => { mix2($h, $a, $b) };
+        (@mix $h:expr; $a:expr, $b:expr, $c:expr) => { mix3($h, $a, $b, $c) };
+        (@mix $h:expr; $a:expr, $b:expr, $c:expr, $d:expr) => { mix4($h, $a, $b, $c, $d) };
+    }
+    add!(0); // bias
     // unigrams
-    for &i in &[s0, s1, b0, b1] {
-        add(&[w(i)]);
-        add(&[p(i)]);
-        add(&[w(i), p(i)]);
+    for x in [ts0, ts1, tb0, tb1] {
+        add!(x.w);
+        add!(x.p);
+        add!(x.wp);
     }
-    for &i in &[s2, b2] {
-        add(&[w(i)]);
-        add(&[p(i)]);
+    for x in [ts2, tb2] {
+        add!(x.w);
+        add!(x.p);
     }
-    add(&[sf(s0), u(s0)]);
-    add(&[sf(b0), u(b0)]);
-    add(&[u(s0)]);
-    add(&[u(b0)]);
+    add!(ts0.su);
+    add!(tb0.su);
+    add!(ts0.u);
+    add!(tb0.u);
     // pairs
-    add(&[w(s0), p(s0), w(b0), p(b0)]);
-    add(&[w(s0), p(s0), w(b0)]);
-    add(&[w(s0), w(b0), p(b0)]);
-    add(&[w(s0), p(s0), p(b0)]);
-    add(&[p(s0), w(b0), p(b0)]);
-    add(&[w(s0), w(b0)]);
-    add(&[p(s0), p(b0)]);
-    add(&[p(b0), p(b1)]);
-    add(&[w(b0), w(b1)]);
-    add(&[w(s1), w(s0)]);
-    add(&[p(s1), p(s0)]);
-    add(&[w(s1), p(s1), w(s0), p(s0)]);
-    add(&[p(s1), w(s0)]);
-    add(&[w(s1), p(s0)]);
-    add(&[w(s1), w(b0)]);
-    add(&[p(s1), p(b0)]);
+    add!(ts0.wp, tb0.wp);
+    add!(ts0.wp, wb0);
+    add!(ws0, tb0.wp);
+    add!(ts0.wp, pb0);
+    add!(ps0, tb0.wp);
+    add!(ws0, wb0);
+    add!(ps0, pb0);
+    add!(pb0, pb1);
+    add!(wb0, tb1.w);
+    add!(ws1, ws0);
+    add!(ps1, ps0);
+    add!(ts1.wp, ts0.wp);
+    add!(ps1, ws0);
+    add!(ws1, ps0);
+    add!(ws1, wb0);
+    add!(ps1, pb0);
     // tag trigrams
-    add(&[p(b0), p(b1), p(b2)]);
-    add(&[p(s0), p(b0), p(b1)]);
-    add(&[p(s1), p(s0), p(b0)]);
-    add(&[p(s2), p(s1), p(s0)]);
-    add(&[p(s0), p(s0l1), p(b0)]);
-    add(&[p(s0), p(s0r1), p(b0)]);
-    add(&[p(s0), p(b0), p(b0l1)]);
-    add(&[p(s1), p(s0), p(s0l1)]);
-    add(&[p(s1), p(s0), p(s0r1)]);
-    add(&[p(s1), p(s1r1), p(s0)]);
-    add(&[p(s1), p(s1l1), p(s0)]);
+    let p = |i: usize| t(i).p;
+    add!(pb0, pb1, tb2.p);
+    add!(ps0, pb0, pb1);
+    add!(ps1, ps0, pb0);
+    add!(ts2.p, ps1, ps0);
+    add!(ps0, p(s0l1), pb0);
+    add!(ps0, p(s0r1), pb0);
+    add!(ps0, pb0, p(b0l1));
+    add!(ps1, ps0, p(s0l1));
+    add!(ps1, ps0, p(s0r1));
+    add!(ps1, p(s1r1), ps0);
+    add!(ps1, p(s1l1), ps0);
     // distance
-    add(&[w(s0), dist]);
-    add(&[p(s0), dist]);
-    add(&[w(b0), dist]);
-    add(&[p(b0), dist]);
-    add(&[w(s0), w(b0), dist]);
-    add(&[p(s0), p(b0), dist]);
-    add(&[p(s1), p(s0), dist1]);
-    add(&[w(s1), w(s0), dist1]);
+    add!(ws0, dist);
+    add!(ps0, dist);
+    add!(wb0, dist);
+    add!(pb0, dist);
+    add!(ws0, wb0, dist);
+    add!(ps0, pb0, dist);
+    add!(ps1, ps0, dist1);
+    add!(ws1, ws0, dist1);
     // valency
-    add(&[w(s0), vr(s0)]);
-    add(&[p(s0), vr(s0)]);
-    add(&[w(s0), vl(s0)]);
-    add(&[p(s0), vl(s0)]);
-    add(&[w(b0), vl(b0)]);
-    add(&[p(b0), vl(b0)]);
-    add(&[p(s1), vr(s1)]);
+    add!(ws0, vr(s0));
+    add!(ps0, vr(s0));
+    add!(ws0, vl(s0));
+    add!(ps0, vl(s0));
+    add!(wb0, vl(b0));
+    add!(pb0, vl(b0));
+    add!(ps1, vr(s1));
     // children
-    for &(c, full) in &[(s0l1, true), (s0r1, true), (b0l1, true), (s0l2, false), (s0r2, false), (b0l2, false), (s1r1, false), (s1l1, false)] {
+    for (c, full) in [(s0l1, true), (s0r1, true), (b0l1, true), (s0l2, false), (s0r2, false), (b0l2, false), (s1r1, false), (s1l1, false)] {
         if full {
-            add(&[w(c)]);
+            add!(t(c).w);
+        } else {
+            k += 1;
         }
-        add(&[p(c)]);
-        add(&[l(c)]);
+        add!(t(c).p);
+        add!(l(c));
     }
-    add(&[l(s0)]);
-    add(&[l(s1)]);
-    add(&[p(s0), l(s0l1), l(s0l2)]);
-    add(&[p(s0), l(s0r1), l(s0r2)]);
-    add(&[p(b0), l(b0l1), l(b0l2)]);
-    add(&[p(s0), p(s0l1), p(s0l1l1)]);
-    add(&[p(s0), p(s0r1), p(s0r1r1)]);
-    add(&[p(b0), p(b0l1), p(b0l1l1)]);
-    add(&[w(s0), l(s0r1)]);
-    add(&[w(b0), l(b0l1)]);
-    add(&[p(s1), l(s1r1), p(s0)]);
+    add!(l(s0));
+    add!(l(s1));
+    add!(ps0, l(s0l1), l(s0l2));
+    add!(ps0, l(s0r1), l(s0r2));
+    add!(pb0, l(b0l1), l(b0l2));
+    add!(ps0, p(s0l1), p(s0l1l1));
+    add!(ps0, p(s0r1), p(s0r1r1));
+    add!(pb0, p(b0l1), p(b0l1l1));
+    add!(ws0, l(s0r1));
+    add!(wb0, l(b0l1));
+    add!(ps1, l(s1r1), ps0);
     // word classes
-    let fi = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].fine };
-    let co = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].coarse };
-    add(&[fi(s0)]);
-    add(&[fi(b0)]);
-    add(&[fi(s1)]);
-    add(&[fi(b1)]);
-    add(&[co(s0), co(b0)]);
-    add(&[fi(s0), p(b0)]);
-    add(&[p(s0), fi(b0)]);
-    add(&[co(s0), p(s0), co(b0), p(b0)]);
-    add(&[co(s1), co(s0)]);
-    add(&[co(b0), co(b1)]);
-    add(&[p(s0), fi(s0r1)]);
-    add(&[p(b0), fi(b0l1)]);
+    add!(ts0.fine);
+    add!(tb0.fine);
+    add!(ts1.fine);
+    add!(tb1.fine);
+    add!(ts0.coarse, tb0.coarse);
+    add!(ts0.fine, pb0);
+    add!(ps0, tb0.fine);
+    add!(ts0.coarse, ps0, tb0.coarse, pb0);
+    add!(ts1.coarse, ts0.coarse);
+    add!(tb0.coarse, tb1.coarse);
+    add!(ps0, t(s0r1).fine);
+    add!(pb0, t(b0l1).fine);
 }
 
 /// Fills `f` with the features for labelling the arc `h → d` about to be built (`left`:
 /// the dependent precedes its head).
 pub(crate) fn label_extract(st: &State, toks: &[Tok], h: usize, d: usize, left: bool, f: &mut Feats) {
-    f.0.clear();
+    f.len = 0;
     let n = st.n;
-    let w = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].w };
-    let p = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].p };
-    let sf = |i: usize| if i == NO { NONE } else if i == n { ROOT } else { toks[i].suf };
-    let l = |i: usize| if i == NO || i >= n || st.heads[i] == NO { NONE } else { 100 + st.labels[i] as u64 };
-    let lc = |i: usize, k: usize| if i == NO { NO } else { st.lc[i][k] };
-    let rc = |i: usize, k: usize| if i == NO { NO } else { st.rc[i][k] };
-    let dir = if left { 7001 } else { 7002 };
+    let t = |i: usize| tok(toks, n, i);
+    let l = |i: usize| if i >= n || st.heads[i] == NO { NONE } else { 100 + st.labels[i] as u64 };
+    let lc = |i: usize, k: usize| if i > n { NO } else { st.lc[i][k] };
+    let rc = |i: usize, k: usize| if i > n { NO } else { st.rc[i][k] };
     let dist = if h == n { 600 } else { 600 + h.abs_diff(d).min(8) as u64 };
     let nb = |i: usize, k: isize| {
         let j = i as isize + k;
@@ -234,41 +496,89 @@ pub(crate) fn label_extract(st: &State, toks: &[Tok], h: usize, d: usize, left: 
             j as usize
         }
     };
-    let mut t = 5000u64;
-    let mut add = |parts: &[u64]| {
-        t += 1;
-        f.add(t, parts);
-    };
-    add(&[dir]);
-    add(&[dir, w(d)]);
-    add(&[dir, p(d)]);
-    add(&[dir, w(d), p(d)]);
-    add(&[dir, sf(d), p(d)]);
-    add(&[dir, w(h)]);
-    add(&[dir, p(h)]);
-    add(&[dir, w(h), p(h)]);
-    add(&[dir, w(h), w(d)]);
-    add(&[dir, p(h), p(d)]);
-    add(&[dir, w(h), p(d)]);
-    add(&[dir, p(h), w(d)]);
-    add(&[dir, p(h), p(d), dist]);
-    add(&[dir, w(d), dist]);
-    add(&[dir, p(d), p(nb(d, -1))]);
-    add(&[dir, p(d), p(nb(d, 1))]);
-    add(&[dir, p(h), p(d), p(nb(d, 1))]);
-    add(&[dir, p(h), p(d), p(nb(d, -1))]);
-    add(&[dir, p(d), l(lc(d, 0)), l(rc(d, 0))]);
-    add(&[dir, p(d), w(lc(d, 0))]);
-    add(&[dir, p(d), p(lc(d, 0))]);
-    add(&[dir, p(d), p(rc(d, 0))]);
-    add(&[dir, p(h), l(lc(h, 0))]);
-    add(&[dir, p(h), l(rc(h, 0))]);
-    add(&[dir, p(h), p(d), l(lc(h, 0)), l(rc(h, 0))]);
-    add(&[dir, w(d), l(lc(d, 0))]);
-    add(&[dir, p(h), sf(h)]);
-    let fi = |i: usize| if i == NO || i >= n { NONE } else { toks[i].fine };
-    add(&[dir, fi(d)]);
-    add(&[dir, fi(h)]);
-    add(&[dir, fi(h), fi(d)]);
-    add(&[dir, fi(d), p(h)]);
+    let (th, td) = (t(h), t(d));
+    let (ph, pd, wh, wd) = (th.p, td.p, th.w, td.w);
+    // the direction is folded into every template's seed
+    let mut k = if left { 5000u64 } else { 6000 };
+    macro_rules! add {
+        ($($x:expr),*) => {{
+            k += 1;
+            let s = SEEDS[k as usize];
+            f.push(add!(@mix s; $($x),*));
+        }};
+        (@mix $h:expr; $a:expr) => { mix1($h, $a) };
+        (@mix $h:expr; $a:expr, $b:expr) => { mix2($h, $a, $b) };
+        (@mix $h:expr; $a:expr, $b:expr, $c:expr) => { mix3($h, $a, $b, $c) };
+        (@mix $h:expr; $a:expr, $b:expr, $c:expr, $d:expr) => { mix4($h, $a, $b, $c, $d) };
+    }
+    let p = |i: usize| t(i).p;
+    add!(0);
+    add!(wd);
+    add!(pd);
+    add!(td.wp);
+    add!(td.suf, pd);
+    add!(wh);
+    add!(ph);
+    add!(th.wp);
+    add!(wh, wd);
+    add!(ph, pd);
+    add!(wh, pd);
+    add!(ph, wd);
+    add!(ph, pd, dist);
+    add!(wd, dist);
+    add!(pd, p(nb(d, -1)));
+    add!(pd, p(nb(d, 1)));
+    add!(ph, pd, p(nb(d, 1)));
+    add!(ph, pd, p(nb(d, -1)));
+    add!(pd, l(lc(d, 0)), l(rc(d, 0)));
+    add!(pd, t(lc(d, 0)).w);
+    add!(pd, p(lc(d, 0)));
+    add!(pd, p(rc(d, 0)));
+    add!(ph, l(lc(h, 0)));
+    add!(ph, l(rc(h, 0)));
+    add!(ph, pd, l(lc(h, 0)), l(rc(h, 0)));
+    add!(wd, l(lc(d, 0)));
+    add!(ph, th.suf);
+    add!(td.fine);
+    add!(th.fine);
+    add!(th.fine, td.fine);
+    add!(td.fine, ph);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_fit_the_feature_array() {
+        let wc = Classes::default();
+        let mut buf = String::new();
+        let v = Vocab::from_keys(["a", "b", "year0000"].iter().map(|w| word_hash(w, &mut buf)).collect());
+        assert!(v.contains(word_hash("A", &mut buf)) && !v.contains(word_hash("c", &mut buf)));
+        let toks: Vec<Tok> = ["A", "b", "c", "d"].iter().map(|w| Tok::new(w, "X", "X", &wc, &v, &mut buf)).collect();
+        assert_eq!(toks[2].w, toks[3].w); // both rare
+        let mut st = State::new(4);
+        let mut f = Feats::new(20);
+        st.apply(super::super::SHIFT, 0);
+        st.apply(super::super::SHIFT, 0);
+        extract(&st, &toks, &mut f);
+        assert!(f.len < MAX_FEATS, "{} action features", f.len);
+        assert!(f.rows().iter().all(|&r| r < 1 << 20));
+        label_extract(&st, &toks, 2, 1, true, &mut f);
+        assert!(f.len < MAX_FEATS && f.len > 20);
+        // the normalization: case and digits
+        let a = Tok::new("Year2019", "X", "X", &wc, &v, &mut buf);
+        let b = Tok::new("year1999", "X", "X", &wc, &v, &mut buf);
+        assert_eq!(a.w, b.w);
+        assert_ne!(a.w, toks[2].w);
+        // the class table agrees with the word-class table it is built from
+        let words: Vec<Vec<&str>> = (0..40).map(|i| vec!["the", "army", "left", "Paris", ["a", "b", "c"][i % 3], "."]).collect();
+        let wcl = WordClusters::build(words.into_iter(), 1, 3);
+        let cl = Classes::new(&wcl);
+        for w in ["the", "Army", "LEFT", "paris", "nope", "", "Ébène"] {
+            let want = wcl.get(w).map(|c| (c.fine, c.coarse));
+            assert_eq!(cl.get(normalize(w, &mut buf)), want, "{w}");
+            assert_eq!(normalize(w, &mut buf), crate::ner::clusters::key(w));
+        }
+    }
 }

@@ -275,9 +275,9 @@ impl SparsePerceptron {
         SparsePerceptron::from_rows(n, p.bits, rows, min_abs)
     }
 
-    /// Builds a table from rows of `(class, weight)`, keeping the non-zero weights whose
-    /// magnitude is at least `min_abs`.
-    fn from_rows<R: Iterator<Item = (usize, f32)>>(n_classes: usize, bits: u32, rows: impl Iterator<Item = R>, min_abs: f32) -> Self {
+    /// Builds a table from rows of `(class, weight)` (`2^bits` rows, weights bfloat16-exact),
+    /// keeping the non-zero weights whose magnitude is at least `min_abs`.
+    pub fn from_rows<R: Iterator<Item = (usize, f32)>>(n_classes: usize, bits: u32, rows: impl Iterator<Item = R>, min_abs: f32) -> Self {
         let mut offsets = vec![0u32];
         let (mut classes, mut weights) = (Vec::new(), Vec::new());
         for row in rows {

@@ -70,9 +70,91 @@ fn lower(c: char) -> char {
     }
 }
 
+/// FNV-1a over bytes taken as chars (ASCII), then mixed: [`hash_chars`] of ASCII text.
+#[inline]
+fn hash_ascii(b: &[u8]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for &c in b {
+        h ^= c as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix(h)
+}
+
+/// Longest word [`WordInfo::new`] handles on its ASCII fast path.
+const FAST_LEN: usize = 40;
+
 impl WordInfo {
     /// Computes the hashes of `w`, with its word classes.
     pub fn new(w: &str, wc: &WordClusters) -> WordInfo {
+        if w.len() <= FAST_LEN && w.is_ascii() {
+            Self::new_ascii(w, wc)
+        } else {
+            Self::new_chars(w, wc)
+        }
+    }
+
+    /// [`WordInfo::new`] for ASCII words: the same hashes over bytes, lowercased once.
+    fn new_ascii(w: &str, wc: &WordClusters) -> WordInfo {
+        let b = w.as_bytes();
+        let n = b.len();
+        let mut low = [0u8; FAST_LEN];
+        for (l, &c) in low.iter_mut().zip(b) {
+            *l = c.to_ascii_lowercase();
+        }
+        let low = &low[..n];
+        let mut suf = [0x5eed + n.min(4) as u64; 4];
+        for (k, s) in suf.iter_mut().enumerate().take(n) {
+            *s = hash_ascii(&low[n - 1 - k..]) ^ (k as u64 + 1);
+        }
+        let mut pre = [0u64; 3];
+        for (m, p) in pre.iter_mut().enumerate() {
+            *p = hash_ascii(&low[..(m + 1).min(n)]) ^ ((m as u64 + 1) << 8);
+        }
+        let (mut last, mut run) = (0u8, 0);
+        let (mut digit, mut hyphen) = (false, false);
+        let mut sh = 0xcbf2_9ce4_8422_2325u64;
+        for &c in b {
+            let s = if c.is_ascii_uppercase() {
+                b'X'
+            } else if c.is_ascii_lowercase() {
+                b'x'
+            } else if c.is_ascii_digit() {
+                b'd'
+            } else {
+                c
+            };
+            digit |= s == b'd';
+            hyphen |= c == b'-';
+            if s == last {
+                run += 1;
+            } else {
+                run = 0;
+                last = s;
+            }
+            if run < 4 {
+                sh ^= s as u64;
+                sh = sh.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        let class = wc.get(w);
+        WordInfo {
+            form: hash_ascii(b),
+            lower: hash_ascii(low),
+            suf,
+            pre,
+            shape: mix(sh),
+            cap: b.first().is_some_and(|c| c.is_ascii_uppercase()),
+            digit,
+            hyphen,
+            fine: class.map_or(0xffff, |c| c.fine as u64),
+            coarse: class.map_or(0xff, |c| c.coarse as u64),
+            capb: class.map_or(9, |c| c.cap as u64),
+        }
+    }
+
+    /// [`WordInfo::new`] for any word.
+    fn new_chars(w: &str, wc: &WordClusters) -> WordInfo {
         let mut suf = [0u64; 4];
         let mut k = 0;
         for (idx, _) in w.char_indices().rev().take(4) {
@@ -101,6 +183,7 @@ impl WordInfo {
             }
             (run < 4).then_some(s)
         }));
+        let class = wc.get(w);
         WordInfo {
             form: hash_chars(w.chars()),
             lower: hash_chars(w.chars().map(lower)),
@@ -110,9 +193,9 @@ impl WordInfo {
             cap: w.chars().next().is_some_and(|c| c.is_uppercase()),
             digit,
             hyphen,
-            fine: wc.get(w).map_or(0xffff, |c| c.fine as u64),
-            coarse: wc.get(w).map_or(0xff, |c| c.coarse as u64),
-            capb: wc.get(w).map_or(9, |c| c.cap as u64),
+            fine: class.map_or(0xffff, |c| c.fine as u64),
+            coarse: class.map_or(0xff, |c| c.coarse as u64),
+            capb: class.map_or(9, |c| c.cap as u64),
         }
     }
 }
@@ -218,9 +301,12 @@ pub struct Tagger {
     /// Frequent words that practically always have one tag (form hash -> tag): tagged without
     /// scoring, which skips most function words and punctuation.
     dict: HashMap<u64, u16>,
-    model: SparsePerceptron,
-    /// Second pass, which also sees the first pass's tags to the right.
-    second: Option<SparsePerceptron>,
+    /// The same, as an open-addressing table for run time (see [`Tagger::dict_tag`]).
+    dict_fast: Vec<(u64, u16)>,
+    /// The weights of both passes (the second also sees the first pass's tags to the right).
+    weights: Weights,
+    /// Identifies these weights to the per-thread caches of [`Tagger::tag_infos`].
+    id: u64,
     tags: Vec<(String, String)>,
     clusters: WordClusters,
 }
@@ -277,7 +363,30 @@ impl Tagger {
         }
         let mut models = models.into_iter();
         let model = models.next().ok_or("no weights in the tagger model")?;
-        Ok(Tagger { dict, model, second: models.next(), tags, clusters })
+        Tagger::assemble(dict, model, models.next(), tags, clusters)
+    }
+
+    /// A tagger from its parts (the passes must have the same table size).
+    fn assemble(dict: HashMap<u64, u16>, first: SparsePerceptron, second: Option<SparsePerceptron>, tags: Vec<(String, String)>, clusters: WordClusters) -> Result<Tagger, String> {
+        let weights = Weights::new(&first, second.as_ref())?;
+        Ok(Tagger { dict_fast: dict_table(&dict), dict, weights, id: new_id(), tags, clusters })
+    }
+
+    /// The tag of a dictionary word (by form hash).
+    #[inline]
+    fn dict_tag(&self, form: u64) -> Option<u16> {
+        let mask = self.dict_fast.len() - 1;
+        let mut k = (form as usize) & mask;
+        loop {
+            let (key, t) = self.dict_fast[k];
+            if t == u16::MAX {
+                return None;
+            }
+            if key == form {
+                return Some(t);
+            }
+            k = (k + 1) & mask;
+        }
     }
 
     /// Serializes the model.
@@ -301,7 +410,8 @@ impl Tagger {
             b.extend_from_slice(&k.to_le_bytes());
             b.extend_from_slice(&t.to_le_bytes());
         }
-        for m in std::iter::once(&self.model).chain(&self.second) {
+        let (first, second) = self.weights.models();
+        for m in std::iter::once(&first).chain(&second) {
             let mut v = Vec::new();
             m.save(&mut v).expect("writing to a Vec cannot fail");
             b.extend_from_slice(&(v.len() as u32).to_le_bytes());
@@ -317,13 +427,15 @@ impl Tagger {
 
     /// Number of stored weights.
     pub fn nnz(&self) -> usize {
-        self.model.nnz() + self.second.as_ref().map_or(0, |m| m.nnz())
+        self.weights.packed.iter().filter(|&&e| e & 0xffff != 0 && e & 0xffff != 0x8000).count()
     }
 
     /// Drops weights smaller in magnitude than `min_abs` (a smaller model).
     pub fn prune(&mut self, min_abs: f32) {
-        self.model = self.model.pruned(min_abs);
-        self.second = self.second.as_ref().map(|m| m.pruned(min_abs));
+        let (first, second) = self.weights.models();
+        let (first, second) = (first.pruned(min_abs), second.map(|m| m.pruned(min_abs)));
+        self.weights = Weights::new(&first, second.as_ref()).expect("pruning keeps the table sizes");
+        self.id = new_id();
     }
 
     /// The word-class table the features use.
@@ -332,13 +444,185 @@ impl Tagger {
     }
 
     /// Tags a sentence given its word infos; returns tag ids.
+    ///
+    /// The greedy decoding of [`decode`] and the second pass, arranged for speed (scoring is
+    /// bound by cache misses on the weight rows): the features that do not depend on earlier
+    /// tags are extracted for the whole sentence first and their rows fetched together (the
+    /// loads overlap), summed once per token, and only the few tag-history features are scored
+    /// in the left-to-right loop. Each row holds both passes' weights, so the second pass
+    /// finds its rows in cache. Sums are taken in a different order than in training, which
+    /// can only matter on (practically absent) exact ties.
     pub fn tag_infos(&self, ws: &[WordInfo], out: &mut Vec<usize>) {
-        let mut scores = vec![0f32; self.tags.len()];
-        let mut margins = Vec::with_capacity(ws.len());
-        decode(&self.model, &self.dict, ws, None, &mut scores, out, Some(&mut margins));
-        if let Some(m) = &self.second {
-            let first = std::mem::take(out);
-            decode2(m, &self.dict, ws, &first, &margins, &mut scores, out);
+        SCRATCH.with(|sc| match sc.try_borrow_mut() {
+            Ok(mut sc) => self.tag_fast(ws, out, &mut sc),
+            Err(_) => self.tag_fast(ws, out, &mut Scratch::default()),
+        })
+    }
+
+    fn tag_fast(&self, ws: &[WordInfo], out: &mut Vec<usize>, sc: &mut Scratch) {
+        out.clear();
+        let n = ws.len();
+        let k = self.tags.len();
+        let w = &self.weights;
+        if sc.cache.owner != self.id {
+            sc.cache.reset(self.id, k);
+        } else if sc.cache.slab.len() + n * ROLES * 2 * k > CACHE_FLOATS {
+            sc.cache.compact();
+        }
+        let Scratch { cache, fixed, scored, recs, rows, stat, margins, scores, guess, first, extra } = sc;
+        // tokens tagged by the dictionary; the others get a slot in `scored`
+        fixed.clear();
+        scored.clear();
+        recs.clear();
+        for (i, x) in ws.iter().enumerate() {
+            let t = self.dict_tag(x.form);
+            fixed.push(t.map_or(usize::MAX, |t| t as usize));
+            if t.is_none() {
+                scored.push(i);
+            }
+            recs.push(cache.record(x.form));
+        }
+        let pad_before = cache.record(PAD_KEY_BEFORE);
+        let pad_after = cache.record(PAD_KEY_AFTER);
+        // the four role sums token `i` reads: (record, role, word)
+        let roles_of = |i: usize| -> [(usize, usize, &WordInfo); 4] {
+            [
+                (recs[i], ROLE_SELF + (i == 0) as usize, &ws[i]),
+                match i.checked_sub(1) {
+                    Some(h) => (recs[h], ROLE_LEFT, &ws[h]),
+                    None => (pad_before, ROLE_LEFT, &PAD_INFO_BEFORE),
+                },
+                match ws.get(i + 1) {
+                    Some(x) => (recs[i + 1], ROLE_RIGHT, x),
+                    None => (pad_after, ROLE_RIGHT, &PAD_INFO_AFTER),
+                },
+                match ws.get(i + 2) {
+                    Some(x) => (recs[i + 2], ROLE_RIGHT2, x),
+                    None => (pad_after, ROLE_RIGHT2, &PAD_INFO_AFTER),
+                },
+            ]
+        };
+        // the rows of the role sums not cached yet, fetched together
+        cache.prefetch(w, 0, scored.iter().flat_map(|&i| roles_of(i)));
+        // the rows of the per-position tag-independent features, fetched together
+        rows.clear();
+        for &i in scored.iter() {
+            rows.extend(position_features(ws, i).iter().map(|&f| w.row(f)));
+        }
+        w.touch(rows.iter().map(|r| r[0]));
+        // pass-1 tag-independent sums: the word's own and its neighbours' vectors (cached per
+        // word type), plus the per-position rows
+        stat.clear();
+        stat.resize(scored.len() * k, 0.0);
+        for (j, &i) in scored.iter().enumerate() {
+            let v = roles_of(i).map(|(rec, role, x)| cache.role(w, 0, role, rec, x));
+            let s = &mut stat[j * k..(j + 1) * k];
+            cache.sum4(v, s);
+            for r in &rows[j * N_POSITION..(j + 1) * N_POSITION] {
+                w.add(r[0], r[1], s);
+            }
+        }
+        // guess each tag from those sums and fetch the rows of the word-specific tag-history
+        // features the guesses give (usually right, so the loop below finds them in cache)
+        guess.clear();
+        let mut next = 0;
+        for i in 0..n {
+            guess.push(if fixed[i] != usize::MAX {
+                fixed[i]
+            } else {
+                let g = argmax(&stat[next * k..(next + 1) * k], |_| true);
+                next += 1;
+                g
+            });
+        }
+        {
+            let tag = |j: isize| if j < 0 { START1 } else { guess[j as usize] as u64 };
+            let mut starts = [0u32; N_WORD_HISTORY * 32];
+            for chunk in scored.chunks(32) {
+                let mut m = 0;
+                for &i in chunk {
+                    for f in history_features(ws, i, tag(i as isize - 1)) {
+                        starts[m] = w.row(f)[0];
+                        m += 1;
+                    }
+                }
+                w.touch(starts[..m].iter().copied());
+            }
+        }
+        // pass 1: greedy, left to right
+        margins.clear();
+        scores.clear();
+        scores.resize(k, 0.0);
+        let (mut p1, mut p2) = (START1, START2);
+        let mut next = 0;
+        for i in 0..n {
+            let t = if fixed[i] != usize::MAX {
+                margins.push(f32::INFINITY);
+                fixed[i]
+            } else {
+                scores.copy_from_slice(&stat[next * k..(next + 1) * k]);
+                next += 1;
+                let pp = cache.tags_vector(w, 0, p1, p2);
+                cache.add_to(pp, scores);
+                for f in history_features(ws, i, p1) {
+                    let r = w.row(f);
+                    w.add(r[0], r[1], scores);
+                }
+                let (t, margin) = best_two(scores);
+                margins.push(margin);
+                t
+            };
+            out.push(t);
+            p2 = p1;
+            p1 = t as u64;
+        }
+        if w.passes < 2 || margins.iter().all(|&g| g > SURE_MARGIN) {
+            return;
+        }
+        // pass 2, where pass 1 was unsure: the same tag-independent features (second parts)
+        // and the features of the first pass's tags
+        first.clear();
+        first.extend_from_slice(out);
+        extra.clear();
+        for &i in scored.iter().filter(|&&i| margins[i] <= SURE_MARGIN) {
+            extra.extend(second_features(ws, i, first).iter().map(|&f| w.row(f)));
+        }
+        w.touch(extra.iter().map(|r| r[1]));
+        cache.prefetch(w, 1, scored.iter().filter(|&&i| margins[i] <= SURE_MARGIN).flat_map(|&i| roles_of(i)));
+        out.clear();
+        let (mut p1, mut p2) = (START1, START2);
+        let (mut next, mut unsure) = (0, 0);
+        for i in 0..n {
+            let t = if fixed[i] != usize::MAX {
+                fixed[i]
+            } else {
+                let j = next;
+                next += 1;
+                if margins[i] > SURE_MARGIN {
+                    first[i]
+                } else {
+                    let v = roles_of(i).map(|(rec, role, x)| cache.role(w, 1, role, rec, x));
+                    scores.iter_mut().for_each(|s| *s = 0.0);
+                    cache.sum4(v, scores);
+                    for r in &rows[j * N_POSITION..(j + 1) * N_POSITION] {
+                        w.add(r[1], r[2], scores);
+                    }
+                    for r in &extra[unsure * N_SECOND..(unsure + 1) * N_SECOND] {
+                        w.add(r[1], r[2], scores);
+                    }
+                    unsure += 1;
+                    let pp = cache.tags_vector(w, 1, p1, p2);
+                    cache.add_to(pp, scores);
+                    for f in history_features(ws, i, p1).into_iter().chain([second_dynamic(first, i, p1)]) {
+                        let r = w.row(f);
+                        w.add(r[1], r[2], scores);
+                    }
+                    best_two(scores).0
+                }
+            };
+            out.push(t);
+            p2 = p1;
+            p1 = t as u64;
         }
     }
 
@@ -351,35 +635,460 @@ impl Tagger {
     }
 }
 
-/// Greedy left-to-right decoding with `m`; `first` holds the first pass's tags for a second pass.
 /// First-pass decisions whose score beats the runner-up by more than this are kept by the
 /// second pass without rescoring. Chosen on EWT dev: 40 leaves dev UPOS unchanged (95.28)
 /// and skips most of the second pass (30: 95.27, 20: 95.26, 10: 95.22).
 const SURE_MARGIN: f32 = 40.0;
 
-/// The second pass: rescored where the first pass was unsure, else its tag is kept.
-fn decode2(m: &SparsePerceptron, dict: &HashMap<u64, u16>, ws: &[WordInfo], first: &[usize], margins: &[f32], scores: &mut [f32], out: &mut Vec<usize>) {
+/// Number of per-position tag-independent features ([`position_features`]).
+const N_POSITION: usize = 7;
+/// Number of word-specific tag-history features ([`history_features`]).
+const N_WORD_HISTORY: usize = 4;
+/// Number of second-pass features that depend on first-pass tags only ([`second_features`]).
+const N_SECOND: usize = 9;
+
+// The tag-independent features of [`features`] for token `i` split by the word they read:
+// the word's own (`ROLE_SELF`, or `ROLE_SELF + 1` at the sentence start), the previous
+// word's (`ROLE_LEFT`), the next word's (`ROLE_RIGHT`), the one after (`ROLE_RIGHT2`); the
+// rest read two words or the word two back ([`position_features`]).
+const ROLE_SELF: usize = 0;
+const ROLE_LEFT: usize = 2;
+const ROLE_RIGHT: usize = 3;
+const ROLE_RIGHT2: usize = 4;
+const ROLES: usize = 5;
+
+/// The features of word `x` in `role` (see [`ROLE_SELF`]).
+fn role_features(x: &WordInfo, role: usize, out: &mut Vec<u64>) {
     out.clear();
-    let mut feats = Vec::with_capacity(64);
-    let (mut p1, mut p2) = (START1, START2);
-    for i in 0..ws.len() {
-        let t = if margins.get(i).is_some_and(|&g| g > SURE_MARGIN) {
-            first[i]
-        } else if let Some(&t) = dict.get(&ws[i].form) {
-            t as usize
-        } else {
-            features2(ws, i, p1, p2, first, &mut feats);
-            scores.iter_mut().for_each(|s| *s = 0.0);
-            m.score_into(&feats, scores);
-            argmax(scores, |_| true)
-        };
-        out.push(t);
-        p2 = p1;
-        p1 = t as u64;
+    match role {
+        ROLE_LEFT => out.extend([f1(11, x.lower), f1(15, x.suf[2]), f1(19, x.shape), f1(43, x.fine)]),
+        ROLE_RIGHT => out.extend([f1(13, x.lower), f1(16, x.suf[2]), f1(17, x.suf[1]), f1(18, x.shape), f1(44, x.fine)]),
+        ROLE_RIGHT2 => out.extend([f1(14, x.lower), f1(30, x.suf[2]), f1(45, x.coarse)]),
+        _ => {
+            let first = (role == ROLE_SELF + 1) as u64;
+            out.extend([
+                f1(0, 0),
+                f1(1, x.lower),
+                f1(2, x.suf[0]),
+                f1(3, x.suf[1]),
+                f1(4, x.suf[2]),
+                f1(5, x.suf[3]),
+                f1(6, x.pre[0]),
+                f1(7, x.pre[1]),
+                f1(8, x.pre[2]),
+                f1(9, x.shape),
+                f1(10, x.form),
+                f2(27, first, x.shape),
+                f2(31, x.cap as u64 | (x.digit as u64) << 1 | (x.hyphen as u64) << 2, first),
+                f1(40, x.fine),
+                f1(41, x.coarse),
+                f2(42, x.capb, first),
+                f2(48, x.suf[2], x.coarse),
+                f2(49, x.capb, x.shape),
+            ]);
+        }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A word standing for the padding before the sentence, as the role features read it.
+const PAD_INFO_BEFORE: WordInfo = pad_info(PAD_BEFORE);
+/// The same after the sentence.
+const PAD_INFO_AFTER: WordInfo = pad_info(PAD_AFTER);
+/// Cache keys of the paddings (as if form hashes).
+const PAD_KEY_BEFORE: u64 = 0x0bad_cafe_0000_0001;
+const PAD_KEY_AFTER: u64 = 0x0bad_cafe_0000_0002;
+
+const fn pad_info(p: u64) -> WordInfo {
+    WordInfo { form: p, lower: p, suf: [p; 4], pre: [p; 3], shape: p, cap: false, digit: false, hyphen: false, fine: p, coarse: p, capb: p }
+}
+
+/// The tag-independent features of [`features`] for token `i` that are not in a role.
+#[inline]
+fn position_features(ws: &[WordInfo], i: usize) -> [u64; N_POSITION] {
+    let w = &ws[i];
+    let at = |j: isize| -> Option<&WordInfo> { if j < 0 { None } else { ws.get(j as usize) } };
+    let pad = |j: isize| if j < 0 { PAD_BEFORE } else { PAD_AFTER };
+    let i = i as isize;
+    let lw = |j: isize| at(j).map_or(pad(j), |x| x.lower);
+    let (l1, r1) = (lw(i - 1), lw(i + 1));
+    let sh1 = at(i - 1).map_or(PAD_BEFORE, |x| x.shape);
+    let fi1 = at(i + 1).map_or(PAD_AFTER, |x| x.fine);
+    [f1(12, lw(i - 2)), f2(25, w.lower, r1), f2(26, l1, w.lower), f2(28, r1, lw(i + 2)), f2(32, w.suf[2], r1), f2(33, sh1, w.shape), f2(47, w.fine, fi1)]
+}
+
+/// The features of [`features`] that read the previous tag `p1` and the word; the others
+/// that read tags ([`tag_features`]) read nothing else.
+#[inline]
+fn history_features(ws: &[WordInfo], i: usize, p1: u64) -> [u64; N_WORD_HISTORY] {
+    let w = &ws[i];
+    let r1 = ws.get(i + 1).map_or(PAD_AFTER, |x| x.lower);
+    [f2(23, p1, w.lower), f2(24, p1, w.suf[2]), f2(29, p1, r1), f2(46, p1, w.fine)]
+}
+
+/// The features of the previous two tags alone.
+#[inline]
+fn tag_features(p1: u64, p2: u64) -> [u64; 3] {
+    [f1(20, p1), f1(21, p2), f2(22, p1, p2)]
+}
+
+/// The features [`features2`] adds that depend on the first pass's tags only.
+fn second_features(ws: &[WordInfo], i: usize, first: &[usize]) -> [u64; N_SECOND] {
+    let w = &ws[i];
+    let ft = |j: isize| -> u64 { if j < 0 { START1 } else { first.get(j as usize).map_or(END, |&t| t as u64) } };
+    let i = i as isize;
+    [
+        f1(60, ft(i)),
+        f1(61, ft(i + 1)),
+        f1(62, ft(i + 2)),
+        f2(63, ft(i + 1), ft(i + 2)),
+        f2(65, w.lower, ft(i + 1)),
+        f2(66, w.suf[2], ft(i + 1)),
+        f2(67, ft(i), ft(i + 1)),
+        f2(68, w.lower, ft(i)),
+        f2(69, w.fine, ft(i + 1)),
+    ]
+}
+
+/// The feature [`features2`] adds that depends on the previous tag.
+#[inline]
+fn second_dynamic(first: &[usize], i: usize, p1: u64) -> u64 {
+    f2(64, p1, first.get(i + 1).map_or(END, |&t| t as u64))
+}
+
+/// The best class (lowest index on ties, as [`argmax`]) and its lead over the runner-up.
+#[inline]
+fn best_two(scores: &[f32]) -> (usize, f32) {
+    let (mut bi, mut b, mut second) = (0, f32::NEG_INFINITY, f32::NEG_INFINITY);
+    for (i, &s) in scores.iter().enumerate() {
+        if s > b {
+            second = b;
+            b = s;
+            bi = i;
+        } else if s > second {
+            second = s;
+        }
+    }
+    (bi, b - second)
+}
+
+fn new_id() -> u64 {
+    NEXT_TAGGER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The tag dictionary as an open-addressing table (linear probing, at most half full; a
+/// slot with tag `u16::MAX` is empty).
+fn dict_table(dict: &HashMap<u64, u16>) -> Vec<(u64, u16)> {
+    let size = (dict.len() * 2 + 1).next_power_of_two().max(16);
+    let mut t = vec![(0u64, u16::MAX); size];
+    let mut d: Vec<(&u64, &u16)> = dict.iter().collect();
+    d.sort_unstable();
+    for (&k, &tag) in d {
+        let mut j = (k as usize) & (size - 1);
+        while t[j].1 != u16::MAX {
+            j = (j + 1) & (size - 1);
+        }
+        t[j] = (k, tag);
+    }
+    t
+}
+
+/// Both passes' weights in one table, for tagging: row `r` holds the first pass's entries
+/// of feature row `r`, then the second pass's, so a row needs one look-up and its two parts
+/// share cache lines. Entries are packed as in [`SparsePerceptron`] (`class << 16 |
+/// bfloat16 weight`); a part with as many entries as classes is dense (every class, in order).
+struct Weights {
+    n: usize,
+    bits: u32,
+    mask: u64,
+    passes: usize,
+    /// Per row: start of its first-pass part and of its second-pass part; the row ends where
+    /// the next begins (one extra row at the end).
+    rows: Vec<[u32; 2]>,
+    packed: Vec<u32>,
+}
+
+impl Weights {
+    fn new(first: &SparsePerceptron, second: Option<&SparsePerceptron>) -> Result<Weights, String> {
+        let (n, bits) = (first.n_classes(), first.bits());
+        if second.is_some_and(|m| m.n_classes() != n || m.bits() != bits) {
+            return Err("the tagger's two passes differ in size".into());
+        }
+        let nrows = 1usize << bits;
+        let mut rows = Vec::with_capacity(nrows + 1);
+        let mut packed = Vec::new();
+        let part = |m: &SparsePerceptron, r: usize, packed: &mut Vec<u32>| {
+            // `row` gives dense rows whole (zeros included), sparse rows as stored
+            packed.extend(m.row(r).map(|(c, x)| (c as u32) << 16 | x.to_bits() >> 16));
+        };
+        for r in 0..nrows {
+            let a = packed.len() as u32;
+            part(first, r, &mut packed);
+            let b = packed.len() as u32;
+            if let Some(m) = second {
+                part(m, r, &mut packed);
+            }
+            rows.push([a, b]);
+        }
+        let end = packed.len() as u32;
+        rows.push([end, end]);
+        Ok(Weights { n, bits, mask: (nrows - 1) as u64, passes: 1 + second.is_some() as usize, rows, packed })
+    }
+
+    /// The two models (for saving and pruning).
+    fn models(&self) -> (SparsePerceptron, Option<SparsePerceptron>) {
+        let part = |p: usize| {
+            (0..1usize << self.bits).map(move |r| {
+                let (a, b) = if p == 0 { (self.rows[r][0], self.rows[r][1]) } else { (self.rows[r][1], self.rows[r + 1][0]) };
+                self.packed[a as usize..b as usize].iter().map(|&e| ((e >> 16) as usize, f32::from_bits(e << 16)))
+            })
+        };
+        let first = SparsePerceptron::from_rows(self.n, self.bits, part(0), 0.0);
+        let second = (self.passes > 1).then(|| SparsePerceptron::from_rows(self.n, self.bits, part(1), 0.0));
+        (first, second)
+    }
+
+    /// `[start of the first part, start of the second part, end]` of feature `f`'s row.
+    #[inline]
+    fn row(&self, f: u64) -> [u32; 3] {
+        let r = (f & self.mask) as usize;
+        let [a, b] = self.rows[r];
+        [a, b, self.rows[r + 1][0]]
+    }
+
+    /// Reads the first entry at each of `starts`, so that the rows are fetched from memory
+    /// together (independent loads overlap) before they are added one by one.
+    #[inline]
+    fn touch(&self, starts: impl Iterator<Item = u32>) {
+        let mut acc = 0u32;
+        for a in starts {
+            acc ^= self.packed.get(a as usize).copied().unwrap_or(0);
+        }
+        std::hint::black_box(acc);
+    }
+
+    /// Adds the entries `a..b` into `scores`.
+    #[inline]
+    fn add(&self, a: u32, b: u32, scores: &mut [f32]) {
+        let p = &self.packed[a as usize..b as usize];
+        if p.len() == self.n {
+            for (s, &e) in scores.iter_mut().zip(p) {
+                *s += f32::from_bits(e << 16);
+            }
+        } else {
+            for &e in p {
+                if let Some(s) = scores.get_mut((e >> 16) as usize) {
+                    *s += f32::from_bits(e << 16);
+                }
+            }
+        }
+    }
+}
+
+/// Buffers reused between sentences by [`Tagger::tag_infos`] (one set per thread).
+#[derive(Default)]
+struct Scratch {
+    cache: TypeCache,
+    fixed: Vec<usize>,
+    scored: Vec<usize>,
+    recs: Vec<usize>,
+    rows: Vec<[u32; 3]>,
+    stat: Vec<f32>,
+    margins: Vec<f32>,
+    scores: Vec<f32>,
+    guess: Vec<usize>,
+    first: Vec<usize>,
+    extra: Vec<[u32; 3]>,
+}
+
+/// Most floats the per-thread cache of summed rows holds before it starts over (8 MB).
+const CACHE_FLOATS: usize = 2 << 20;
+
+/// Sums of weight rows that recur, cached per thread: per word type (by form hash) the sum
+/// of the rows of each role's features, per pass; per pair of previous tags the sum of
+/// [`tag_features`]. A sum is always taken the same way, so results do not depend on what
+/// is cached. Tied to one tagger (`owner`). When full, the most used types are kept.
+#[derive(Default)]
+struct TypeCache {
+    owner: u64,
+    k: usize,
+    /// Form hash -> record index.
+    index: HashMap<u64, usize, std::hash::BuildHasherDefault<MixedKeyHasher>>,
+    /// Per record, per pass and role: offset of the sum in `slab`, or `u32::MAX`.
+    records: Vec<[[u32; ROLES]; 2]>,
+    /// Per record: sentences' tokens that used it since the last compaction.
+    uses: Vec<u32>,
+    /// Per pass and previous two tags: offset of the sum in `slab`, or `u32::MAX`.
+    tag_pairs: Vec<u32>,
+    slab: Vec<f32>,
+    feats: Vec<u64>,
+    starts: Vec<u32>,
+}
+
+/// Tag ids plus the two sentinels, as indices.
+#[inline]
+fn tag_slot(t: u64, k: usize) -> usize {
+    match t {
+        START1 => k,
+        START2 => k + 1,
+        _ => (t as usize).min(k + 1),
+    }
+}
+
+impl TypeCache {
+    fn reset(&mut self, owner: u64, k: usize) {
+        self.owner = owner;
+        self.k = k;
+        self.index.clear();
+        self.records.clear();
+        self.uses.clear();
+        self.tag_pairs.clear();
+        self.tag_pairs.resize(2 * (k + 2) * (k + 2), u32::MAX);
+        self.slab.clear();
+    }
+
+    /// Makes room: keeps the sums of the most used word types (up to half the capacity) and
+    /// drops the rest.
+    fn compact(&mut self) {
+        let mut keep: Vec<(u32, u64, usize)> = self.index.iter().map(|(&f, &r)| (self.uses[r], f, r)).filter(|x| x.0 >= 2).collect();
+        keep.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let (old_slab, old_records) = (std::mem::take(&mut self.slab), std::mem::take(&mut self.records));
+        self.index.clear();
+        self.uses.clear();
+        self.tag_pairs.iter_mut().for_each(|o| *o = u32::MAX);
+        let k = self.k;
+        for (_, form, r) in keep {
+            if self.slab.len() >= CACHE_FLOATS / 2 {
+                break;
+            }
+            let rec = old_records[r].map(|p| {
+                p.map(|o| {
+                    if o == u32::MAX {
+                        return o;
+                    }
+                    let n = self.slab.len() as u32;
+                    self.slab.extend_from_slice(&old_slab[o as usize..o as usize + k]);
+                    n
+                })
+            });
+            self.index.insert(form, self.records.len());
+            self.records.push(rec);
+            self.uses.push(0);
+        }
+    }
+
+    /// The record of a form hash.
+    #[inline]
+    fn record(&mut self, form: u64) -> usize {
+        let n = self.records.len();
+        let r = *self.index.entry(form).or_insert(n);
+        if r == n {
+            self.records.push([[u32::MAX; ROLES]; 2]);
+            self.uses.push(0);
+        }
+        self.uses[r] = self.uses[r].saturating_add(1);
+        r
+    }
+
+    /// Offset in the slab of the sum of `role`'s rows (pass `pass`) for word `x` (record `rec`).
+    #[inline]
+    fn role(&mut self, w: &Weights, pass: usize, role: usize, rec: usize, x: &WordInfo) -> u32 {
+        let o = self.records[rec][pass][role];
+        if o != u32::MAX {
+            return o;
+        }
+        role_features(x, role, &mut self.feats);
+        let o = self.sum_rows(w, pass);
+        self.records[rec][pass][role] = o;
+        o
+    }
+
+    /// Fetches the rows (pass `pass`) of the role sums among `need` that are not cached, so
+    /// that computing them does not wait on one cache miss after another.
+    fn prefetch<'a>(&mut self, w: &Weights, pass: usize, need: impl Iterator<Item = (usize, usize, &'a WordInfo)>) {
+        let mut starts = std::mem::take(&mut self.starts);
+        starts.clear();
+        for (rec, role, x) in need {
+            if self.records[rec][pass][role] == u32::MAX {
+                role_features(x, role, &mut self.feats);
+                starts.extend(self.feats.iter().map(|&f| w.row(f)[pass]));
+            }
+        }
+        w.touch(starts.iter().copied());
+        self.starts = starts;
+    }
+
+    /// Offset in the slab of the sum of [`tag_features`] of `p1`, `p2` (pass `pass`).
+    #[inline]
+    fn tags_vector(&mut self, w: &Weights, pass: usize, p1: u64, p2: u64) -> u32 {
+        let k = self.k;
+        let slot = (pass * (k + 2) + tag_slot(p1, k)) * (k + 2) + tag_slot(p2, k);
+        let o = self.tag_pairs[slot];
+        if o != u32::MAX {
+            return o;
+        }
+        self.feats.clear();
+        self.feats.extend(tag_features(p1, p2));
+        let o = self.sum_rows(w, pass);
+        self.tag_pairs[slot] = o;
+        o
+    }
+
+    /// Appends the sum of the rows of `self.feats` (pass `pass`) to the slab.
+    fn sum_rows(&mut self, w: &Weights, pass: usize) -> u32 {
+        let o = self.slab.len();
+        self.slab.resize(o + self.k, 0.0);
+        let s = &mut self.slab[o..];
+        for &f in &self.feats {
+            let r = w.row(f);
+            w.add(r[pass], r[pass + 1], s);
+        }
+        o as u32
+    }
+
+    /// Adds the sum at `o` into `scores`.
+    #[inline]
+    fn add_to(&self, o: u32, scores: &mut [f32]) {
+        for (s, x) in scores.iter_mut().zip(&self.slab[o as usize..o as usize + self.k]) {
+            *s += x;
+        }
+    }
+
+    /// Adds the four sums at `v` into `scores`, (((a + b) + c) + d) per class.
+    #[inline]
+    fn sum4(&self, v: [u32; 4], scores: &mut [f32]) {
+        let k = self.k;
+        let [a, b, c, d] = v.map(|o| &self.slab[o as usize..o as usize + k]);
+        for ((((s, a), b), c), d) in scores.iter_mut().zip(a).zip(b).zip(c).zip(d) {
+            *s += ((a + b) + c) + d;
+        }
+    }
+}
+
+/// A hasher for keys that are already well-mixed hashes (form hashes): the key itself.
+#[derive(Default)]
+struct MixedKeyHasher(u64);
+
+impl std::hash::Hasher for MixedKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+/// Source of the ids that tie a thread's [`TypeCache`] to one tagger.
+static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
 fn decode(
     m: &SparsePerceptron,
     dict: &HashMap<u64, u16>,
@@ -535,7 +1244,7 @@ pub fn train_jackknifed(
         None => (None, Vec::new()),
     };
     let named = jack.iter().map(|s| s.iter().map(|&t| tags[t].clone()).collect()).collect();
-    (Tagger { dict, model: first, second, tags, clusters }, named)
+    (Tagger::assemble(dict, first, second, tags, clusters).expect("both passes use the same table size"), named)
 }
 
 /// Trains one pass on `data[ids]`; a second pass when `first` holds first-pass tags.
@@ -584,4 +1293,122 @@ fn train_pass(
         log(&format!("epoch {}: train accuracy {:.2}%", epoch + 1, 100.0 * right as f64 / total.max(1) as f64));
     }
     SparsePerceptron::from_dense(&tr.finish(), opts.prune)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORDS: &[&str] = &[
+        "", "a", "I", "The", "U.S.", "well-known", "1,234", "2024", "McDonald's", "ALL-CAPS", "x86-64", "don't", "--", "?!",
+        "internationalization", "Café", "naïve", "Москва", "東京", "İstanbul", "ß", "e-mail", "aaaaab", "AAAbbb1111",
+    ];
+
+    #[test]
+    fn ascii_word_hashes_match_the_general_ones() {
+        let t = Tagger::load_default().unwrap();
+        for w in WORDS.iter().filter(|w| w.is_ascii()) {
+            let (a, b) = (WordInfo::new_ascii(w, t.clusters()), WordInfo::new_chars(w, t.clusters()));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{w:?}");
+        }
+    }
+
+    /// The features of token `i` the fast tagger scores, in any order.
+    fn split_features(ws: &[WordInfo], i: usize, p1: u64, p2: u64) -> Vec<u64> {
+        let mut out = Vec::new();
+        let mut v = Vec::new();
+        role_features(&ws[i], ROLE_SELF + (i == 0) as usize, &mut v);
+        out.extend(&v);
+        role_features(i.checked_sub(1).map_or(&PAD_INFO_BEFORE, |h| &ws[h]), ROLE_LEFT, &mut v);
+        out.extend(&v);
+        role_features(ws.get(i + 1).unwrap_or(&PAD_INFO_AFTER), ROLE_RIGHT, &mut v);
+        out.extend(&v);
+        role_features(ws.get(i + 2).unwrap_or(&PAD_INFO_AFTER), ROLE_RIGHT2, &mut v);
+        out.extend(&v);
+        out.extend(position_features(ws, i));
+        out.extend(history_features(ws, i, p1));
+        out.extend(tag_features(p1, p2));
+        out
+    }
+
+    #[test]
+    fn split_features_are_the_trained_ones() {
+        let t = Tagger::load_default().unwrap();
+        let ws: Vec<WordInfo> = WORDS.iter().map(|w| WordInfo::new(w, t.clusters())).collect();
+        let first: Vec<usize> = (0..ws.len()).map(|i| i * 7 % 90).collect();
+        let mut want = Vec::new();
+        for n in [1, 2, 3, ws.len()] {
+            let ws = &ws[..n];
+            for i in 0..n {
+                for (p1, p2) in [(START1, START2), (3, START1), (5, 9)] {
+                    features(ws, i, p1, p2, &mut want);
+                    let mut got = split_features(ws, i, p1, p2);
+                    want.sort_unstable();
+                    got.sort_unstable();
+                    assert_eq!(got, want, "token {i} of {n}");
+                    features2(ws, i, p1, p2, &first[..n], &mut want);
+                    got.extend(second_features(ws, i, &first[..n]));
+                    got.push(second_dynamic(&first[..n], i, p1));
+                    want.sort_unstable();
+                    got.sort_unstable();
+                    assert_eq!(got, want, "second pass, token {i} of {n}");
+                }
+            }
+        }
+    }
+
+    /// The straightforward two-pass decoding, feature by feature.
+    fn reference(t: &Tagger, ws: &[WordInfo]) -> Vec<usize> {
+        let (m1, m2) = t.weights.models();
+        let mut scores = vec![0f32; t.tags.len()];
+        let (mut first, mut margins, mut out) = (Vec::new(), Vec::new(), Vec::new());
+        decode(&m1, &t.dict, ws, None, &mut scores, &mut first, Some(&mut margins));
+        let Some(m2) = m2 else { return first };
+        let mut feats = Vec::new();
+        let (mut p1, mut p2) = (START1, START2);
+        for i in 0..ws.len() {
+            let tag = if margins[i] > SURE_MARGIN {
+                first[i]
+            } else {
+                features2(ws, i, p1, p2, &first, &mut feats);
+                scores.iter_mut().for_each(|s| *s = 0.0);
+                m2.score_into(&feats, &mut scores);
+                argmax(&scores, |_| true)
+            };
+            out.push(tag);
+            p2 = p1;
+            p1 = tag as u64;
+        }
+        out
+    }
+
+    #[test]
+    fn fast_tagging_agrees_with_the_reference_decoding() {
+        let t = Tagger::load_default().unwrap();
+        let text = "Russian Foreign Minister Sergei Lavrov met Syrian President Bashar al-Assad in Damascus on Monday . \
+            The two leaders discussed new agreements on trade , energy and security , officials said . \
+            Protesters clashed with police outside the parliament building late on Tuesday , witnesses told Reuters . \
+            `` We will not accept this , '' said the 45-year-old spokesman , who declined to be named . \
+            Shares in the company fell 3.5 % to $ 12.40 after it cut its forecast for 2024 . \
+            Rebels seized the town ; the army said it would retake it within days .";
+        let sents: Vec<Vec<&str>> = text.split(" . ").map(|s| s.split_whitespace().collect()).collect();
+        // three times: then from the per-thread cache, then from what compacting it kept
+        for round in 0..3 {
+            for s in &sents {
+                let ws: Vec<WordInfo> = s.iter().map(|w| WordInfo::new(w, t.clusters())).collect();
+                assert_eq!(t.tag(s), reference(&t, &ws), "{s:?}");
+            }
+            if round == 1 {
+                SCRATCH.with(|sc| sc.borrow_mut().cache.compact());
+            }
+        }
+        // another tagger on the same thread does not see the first one's cache
+        let mut pruned = Tagger::load_default().unwrap();
+        pruned.prune(2.0);
+        for s in &sents {
+            let ws: Vec<WordInfo> = s.iter().map(|w| WordInfo::new(w, pruned.clusters())).collect();
+            assert_eq!(pruned.tag(s), reference(&pruned, &ws), "{s:?}");
+        }
+        assert!(t.tag(&[]).is_empty());
+    }
 }
