@@ -33,7 +33,12 @@ pub struct Nlp {
     lemmatizer: lemma::Lemmatizer,
     parser: Option<parser::Parser>,
     ner: Option<ner::Ner>,
+    /// Distinguishes loaded model sets (for the per-thread lemma cache).
+    id: u64,
 }
+
+/// Source of [`Nlp::id`].
+static NEXT_NLP_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Nlp {
     /// Loads the models compiled into the binary.
@@ -50,6 +55,7 @@ impl Nlp {
             let mut lemmatizer = lemmatizer.join().map_err(|_| join("lemmatizer"))??;
             lemmatizer.set_vocab(tagger.clusters().clone());
             Ok(Nlp {
+                id: NEXT_NLP_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 sbd: sbd.join().map_err(|_| join("sentence splitter"))??,
                 tagger,
                 lemmatizer,
@@ -107,6 +113,13 @@ pub struct TagScratch {
     tags: Vec<usize>,
     lemma: (Vec<u64>, Vec<f32>),
     lemmas: std::collections::HashMap<(u64, usize), String>,
+    /// The models the cached lemmas came from ([`Nlp::id`]).
+    owner: u64,
+}
+
+impl TagScratch {
+    /// Cached (form, tag) lemmas kept before the cache starts afresh.
+    const MAX_LEMMAS: usize = 200_000;
 }
 
 impl Stage for Nlp {
@@ -124,16 +137,26 @@ impl Stage for Nlp {
         doc.tokens.clear();
         doc.entities.clear();
         self.tokenize_doc(doc);
-        let mut scratch = TagScratch::default();
-        for s in 0..doc.sentences.len() {
-            self.tag_sentence(doc, s, &mut scratch);
-            if let Some(p) = &self.parser {
-                p.parse_sentence(doc, s);
-            }
-            if let Some(n) = &self.ner {
-                n.tag_sentence(doc, s);
-            }
+        // the buffers and the lemma cache live on with the thread: words repeat across
+        // articles too (the cache is bounded, and a lemma does not depend on it)
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<TagScratch> = std::cell::RefCell::new(TagScratch::default());
         }
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            if scratch.lemmas.len() > TagScratch::MAX_LEMMAS || scratch.owner != self.id {
+                *scratch = TagScratch { owner: self.id, ..TagScratch::default() };
+            }
+            for s in 0..doc.sentences.len() {
+                self.tag_sentence(doc, s, &mut scratch);
+                if let Some(p) = &self.parser {
+                    p.parse_sentence(doc, s);
+                }
+                if let Some(n) = &self.ner {
+                    n.tag_sentence(doc, s);
+                }
+            }
+        });
     }
 }
 

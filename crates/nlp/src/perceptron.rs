@@ -316,17 +316,23 @@ impl SparsePerceptron {
     }
     /// Adds the weights of `feats` into `scores` (length `n_classes`, not cleared).
     ///
-    /// Scoring is bound by cache misses on the feature rows, so the row bounds of a batch of
-    /// features are looked up first (independent loads the CPU overlaps), then the rows are
-    /// added.
+    /// Scoring is bound by cache misses on the feature rows, so for a batch of features the
+    /// row bounds are prefetched and looked up first, then the rows prefetched, then added
+    /// (independent loads the CPU overlaps).
     #[inline]
     pub fn score_into(&self, feats: &[u64], scores: &mut [f32]) {
         const BATCH: usize = 32;
         let mut ranges = [(0u32, 0u32); BATCH];
         for chunk in feats.chunks(BATCH) {
+            for &f in chunk {
+                crate::parser::prefetch(self.offsets.as_ptr().wrapping_add((f & self.mask) as usize));
+            }
             for (rg, &f) in ranges.iter_mut().zip(chunk) {
                 let r = (f & self.mask) as usize;
                 *rg = (self.offsets[r], self.offsets[r + 1]);
+            }
+            for &(a, _) in &ranges[..chunk.len()] {
+                crate::parser::prefetch(self.packed.as_ptr().wrapping_add(a as usize));
             }
             for &(a, b) in &ranges[..chunk.len()] {
                 let (a, b) = (a as usize, b as usize);
