@@ -54,7 +54,7 @@ static RE_ANY: LazyLock<Regex> = LazyLock::new(|| {
             // 10-12: yyyy/mm/dd or yyyy.mm.dd
             r"|(\d{{4}})[/.](\d{{1,2}})[/.](\d{{1,2}})\b",
             // 13-15: dd.mm.yyyy (European)
-            r"|(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}})\b",
+            r"|(\d{{1,2}})\.\s?(\d{{1,2}})\.\s?(\d{{4}})\b",
             // 16-18: mm/dd/yyyy (US), dd/mm/yyyy when the first part exceeds 12
             r"|(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})\b",
             r")"
@@ -92,53 +92,129 @@ fn from_caps(c: &regex::Captures) -> Option<(Date, DateForm)> {
     None
 }
 
-/// Month names of other European languages (genitive forms where dates use them).
+/// Month names of other languages (genitive forms where dates use them) and their
+/// common abbreviations (`janv.`, `Okt.`, `juil.`).
 const INTL_MONTHS: &[(&str, u8)] = &[
-    ("januari", 1), ("januar", 1), ("jänner", 1), ("janvier", 1), ("enero", 1), ("janeiro", 1), ("gennaio", 1), ("января", 1), ("січня", 1), ("stycznia", 1),
-    ("februari", 2), ("februar", 2), ("février", 2), ("fevrier", 2), ("febrero", 2), ("fevereiro", 2), ("febbraio", 2), ("февраля", 2), ("лютого", 2), ("lutego", 2),
-    ("maart", 3), ("märz", 3), ("mars", 3), ("marzo", 3), ("março", 3), ("marco", 3), ("марта", 3), ("березня", 3), ("marca", 3),
-    ("avril", 4), ("abril", 4), ("aprile", 4), ("апреля", 4), ("квітня", 4), ("kwietnia", 4),
-    ("mei", 5), ("mai", 5), ("mayo", 5), ("maio", 5), ("maggio", 5), ("мая", 5), ("травня", 5), ("maja", 5),
-    ("juni", 6), ("juin", 6), ("junio", 6), ("junho", 6), ("giugno", 6), ("июня", 6), ("червня", 6), ("czerwca", 6),
-    ("juli", 7), ("juillet", 7), ("julio", 7), ("julho", 7), ("luglio", 7), ("июля", 7), ("липня", 7), ("lipca", 7),
-    ("augustus", 8), ("august", 8), ("août", 8), ("aout", 8), ("agosto", 8), ("августа", 8), ("серпня", 8), ("sierpnia", 8),
-    ("septembre", 9), ("septiembre", 9), ("setiembre", 9), ("setembro", 9), ("settembre", 9), ("сентября", 9), ("вересня", 9), ("września", 9),
-    ("oktober", 10), ("octobre", 10), ("octubre", 10), ("outubro", 10), ("ottobre", 10), ("октября", 10), ("жовтня", 10), ("października", 10),
-    ("novembre", 11), ("noviembre", 11), ("novembro", 11), ("ноября", 11), ("листопада", 11), ("listopada", 11),
-    ("dezember", 12), ("décembre", 12), ("decembre", 12), ("diciembre", 12), ("dezembro", 12), ("dicembre", 12), ("декабря", 12), ("грудня", 12), ("grudnia", 12),
+    ("januari", 1), ("januar", 1), ("jänner", 1), ("janvier", 1), ("janv", 1), ("enero", 1), ("ene", 1), ("janeiro", 1), ("gennaio", 1), ("gen", 1), ("января", 1), ("січня", 1), ("stycznia", 1), ("ocak", 1), ("ledna", 1), ("tammikuuta", 1),
+    ("februari", 2), ("februar", 2), ("feber", 2), ("février", 2), ("fevrier", 2), ("févr", 2), ("fevr", 2), ("febr", 2), ("febrero", 2), ("fevereiro", 2), ("febbraio", 2), ("февраля", 2), ("лютого", 2), ("lutego", 2), ("şubat", 2), ("února", 2), ("helmikuuta", 2),
+    ("maart", 3), ("märz", 3), ("mär", 3), ("mrz", 3), ("mars", 3), ("marzo", 3), ("março", 3), ("marco", 3), ("марта", 3), ("березня", 3), ("marca", 3), ("mart", 3), ("března", 3), ("maaliskuuta", 3),
+    ("avril", 4), ("avr", 4), ("abril", 4), ("abr", 4), ("aprile", 4), ("апреля", 4), ("квітня", 4), ("kwietnia", 4), ("nisan", 4), ("dubna", 4), ("huhtikuuta", 4),
+    ("mei", 5), ("mai", 5), ("maj", 5), ("mayo", 5), ("maio", 5), ("maggio", 5), ("mag", 5), ("мая", 5), ("травня", 5), ("maja", 5), ("mayıs", 5), ("května", 5), ("toukokuuta", 5),
+    ("juni", 6), ("juin", 6), ("junio", 6), ("junho", 6), ("giugno", 6), ("giu", 6), ("июня", 6), ("червня", 6), ("czerwca", 6), ("haziran", 6), ("června", 6), ("kesäkuuta", 6),
+    ("juli", 7), ("juillet", 7), ("juil", 7), ("julio", 7), ("julho", 7), ("luglio", 7), ("lug", 7), ("июля", 7), ("липня", 7), ("lipca", 7), ("temmuz", 7), ("července", 7), ("heinäkuuta", 7),
+    ("augustus", 8), ("augusti", 8), ("august", 8), ("août", 8), ("aout", 8), ("agosto", 8), ("ago", 8), ("августа", 8), ("серпня", 8), ("sierpnia", 8), ("ağustos", 8), ("srpna", 8), ("elokuuta", 8),
+    ("septembre", 9), ("septiembre", 9), ("setiembre", 9), ("setembro", 9), ("settembre", 9), ("set", 9), ("сентября", 9), ("вересня", 9), ("września", 9), ("eylül", 9), ("září", 9), ("syyskuuta", 9),
+    ("oktober", 10), ("okt", 10), ("octobre", 10), ("octubre", 10), ("outubro", 10), ("ottobre", 10), ("ott", 10), ("out", 10), ("октября", 10), ("жовтня", 10), ("października", 10), ("ekim", 10), ("října", 10), ("lokakuuta", 10),
+    ("novembre", 11), ("noviembre", 11), ("novembro", 11), ("ноября", 11), ("листопада", 11), ("listopada", 11), ("kasım", 11), ("listopadu", 11), ("marraskuuta", 11),
+    ("dezember", 12), ("dez", 12), ("décembre", 12), ("decembre", 12), ("déc", 12), ("dic", 12), ("diciembre", 12), ("dezembro", 12), ("dicembre", 12), ("декабря", 12), ("грудня", 12), ("grudnia", 12), ("aralık", 12), ("prosince", 12), ("joulukuuta", 12),
 ];
 
 static RE_INTL: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<&str> = INTL_MONTHS.iter().map(|x| x.0).collect();
-    Regex::new(&format!(r"(?i)\b(\d{{1,2}})\.?\s+(?:de\s+)?({})\.?,?\s+(?:de\s+)?(\d{{4}})\b", words.join("|"))).expect("intl date regex")
+    let mut words: Vec<&str> = INTL_MONTHS.iter().map(|x| x.0).collect();
+    // Longest first, so that `januar` does not stop `januari` short.
+    words.sort_by_key(|w| std::cmp::Reverse(w.len()));
+    Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:\.|er|º)?\s+(?:de\s+)?({})\.?,?\s+(?:de\s+)?(\d{{4}})\b", words.join("|"))).expect("intl date regex")
 });
+
+/// East Asian dates: `2020年7月11日`, `2020년 7월 11일`.
+static RE_CJK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]").expect("cjk date regex"));
+
+fn intl_month(w: &str) -> Option<u8> {
+    let w = w.to_lowercase();
+    INTL_MONTHS.iter().find(|x| x.0 == w).map(|x| x.1)
+}
 
 /// Every date written in `text`, with its byte range and form, in order. Years outside
 /// 1900..=2100 are ignored.
+///
+/// Every written date holds a four-digit year, so the patterns run only on short windows
+/// around the years in the text: fast on whole pages, whatever their language.
 pub fn find_dates(text: &str) -> Vec<(usize, usize, Date, DateForm)> {
-    let mut out: Vec<(usize, usize, Date, DateForm)> = RE_ANY
-        .captures_iter(text)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let (d, f) = from_caps(&c)?;
-            (1900..=2100).contains(&d.year).then_some((m.start(), m.end(), d, f))
-        })
-        .collect();
-    // Other languages' month names only where no English or numeric date was found (the
-    // large case-insensitive alternation is slow on whole pages) or in short snippets.
-    if out.is_empty() || text.len() <= 4096 {
+    let b = text.as_bytes();
+    let mut out: Vec<(usize, usize, Date, DateForm)> = Vec::new();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i + 4 <= b.len() {
+        // Years 19xx / 20xx not inside a longer number.
+        let Some(p) = b[i..b.len() - 3].iter().position(|&c| c == b'1' || c == b'2') else { break };
+        let s = i + p;
+        i = s + 1;
+        if !((b[s] == b'1' && b[s + 1] == b'9') || (b[s] == b'2' && b[s + 1] == b'0')) || !b[s + 2].is_ascii_digit() || !b[s + 3].is_ascii_digit() {
+            continue;
+        }
+        if (s > 0 && b[s - 1].is_ascii_digit()) || b.get(s + 4).is_some_and(u8::is_ascii_digit) {
+            i = s + 4;
+            continue;
+        }
+        let (ws, we) = (floor_char(text, s.saturating_sub(56)), ceil_char(text, (s + 24).min(b.len())));
+        match windows.last_mut() {
+            Some(last) if ws <= last.1 => last.1 = we,
+            _ => windows.push((ws, we)),
+        }
+        i = s + 4;
+    }
+    let boundary_ok = |start: usize| start == 0 || !text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+    for (ws, we) in windows {
+        let w = &text[ws..we];
         let before = out.len();
-        for c in RE_INTL.captures_iter(text) {
-            let (Some(m), Some(w)) = (c.get(0), c.get(2)) else { continue };
-            let w = w.as_str().to_lowercase();
-            let Some(&(_, month)) = INTL_MONTHS.iter().find(|x| x.0 == w) else { continue };
-            if let Some(d) = Date::new(num(&c, 3).unwrap_or(0), month, num(&c, 1).unwrap_or(0)).filter(|d| (1900..=2100).contains(&d.year)) {
-                if !out[..before].iter().any(|o| o.0 < m.end() && m.start() < o.1) {
-                    out.push((m.start(), m.end(), d, DateForm::Named));
-                }
+        for c in RE_ANY.captures_iter(w) {
+            let Some(m) = c.get(0) else { continue };
+            let Some((d, f)) = from_caps(&c) else { continue };
+            if (1900..=2100).contains(&d.year) && boundary_ok(ws + m.start()) {
+                out.push((ws + m.start(), ws + m.end(), d, f));
             }
         }
-        out.sort_by_key(|x| x.0);
+        let english = out.len();
+        for c in RE_INTL.captures_iter(w) {
+            let (Some(m), Some(mw)) = (c.get(0), c.get(2)) else { continue };
+            let Some(month) = intl_month(mw.as_str()) else { continue };
+            let Some(d) = Date::new(num(&c, 3).unwrap_or(0), month, num(&c, 1).unwrap_or(0)).filter(|d| (1900..=2100).contains(&d.year)) else { continue };
+            let (s, e) = (ws + m.start(), ws + m.end());
+            if boundary_ok(s) && !out[before..english].iter().any(|o| o.0 < e && s < o.1) {
+                out.push((s, e, d, DateForm::Named));
+            }
+        }
+        let named = out.len();
+        for c in RE_CJK.captures_iter(w) {
+            let Some(m) = c.get(0) else { continue };
+            let Some(d) = Date::new(num(&c, 1).unwrap_or(0), num(&c, 2).unwrap_or(0), num(&c, 3).unwrap_or(0)).filter(|d| (1900..=2100).contains(&d.year)) else { continue };
+            let (s, e) = (ws + m.start(), ws + m.end());
+            if !out[before..named].iter().any(|o| o.0 < e && s < o.1) {
+                out.push((s, e, d, DateForm::Named));
+            }
+        }
+        out[before..].sort_by_key(|x| x.0);
+    }
+    out
+}
+
+fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+static RE_SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.(\d{2})(?:$|[^\d.])").expect("short-year regex"));
+
+/// Like [`find_dates`], and in a short snippet known to hold a date (a date element, a
+/// `<time>` element's text) also `dd.mm.yy` with a two-digit year (20yy).
+pub fn find_dates_snippet(text: &str) -> Vec<(usize, usize, Date, DateForm)> {
+    let mut out = find_dates(text);
+    if out.is_empty() && text.len() <= 400 {
+        if let Some(c) = RE_SHORT_YEAR.captures(text) {
+            let (Some(m), Some(d), Some(mo), Some(y)) = (c.get(0), num::<u8>(&c, 1), num::<u8>(&c, 2), num::<i32>(&c, 3)) else { return out };
+            if let Some(date) = Date::new(2000 + y, mo, d) {
+                out.push((m.start(), m.end(), date, DateForm::Numeric));
+            }
+        }
     }
     out
 }
@@ -222,6 +298,32 @@ mod tests {
         assert_eq!(parse_date("7 червня 2020"), d(2020, 6, 7));
         assert_eq!(parse_date("7. Juni 2020"), d(2020, 6, 7));
         assert_eq!(parse_date("no date here"), None);
+        assert_eq!(parse_date("30 juil. 2019"), d(2019, 7, 30));
+        assert_eq!(parse_date("Le 1er juillet 2019"), d(2019, 7, 1));
+        assert_eq!(parse_date("2020年7月11日(土)"), d(2020, 7, 11));
+        assert_eq!(parse_date("4.\u{2009}2.\u{2009}2022"), d(2022, 2, 4));
+        assert_eq!(parse_date("12 augusti 2021"), d(2021, 8, 12));
+    }
+
+    #[test]
+    fn dates_in_long_text_keep_their_offsets() {
+        let pad = "x ".repeat(300);
+        let t = format!("{pad}Posted 7 September 2020, {pad} and 14. Januar 2021 then 2021-02-03T10:00Z; 12019 or 20201 are no years");
+        let found = find_dates(&t);
+        let got: Vec<Date> = found.iter().map(|x| x.2).collect();
+        assert_eq!(got, vec![Date::new(2020, 9, 7).unwrap(), Date::new(2021, 1, 14).unwrap(), Date::new(2021, 2, 3).unwrap()]);
+        for (s, e, _, _) in found {
+            assert!(t[s..e].chars().last().is_some_and(|c| c.is_ascii_digit() || c == 'T'), "{}", &t[s..e]);
+        }
+        // A number glued to a date is not a date.
+        assert!(find_dates("x123.09.2020").is_empty());
+    }
+
+    #[test]
+    fn two_digit_years_only_in_snippets() {
+        assert_eq!(find_dates_snippet("Party, 30.10.23").first().map(|x| x.2), d(2023, 10, 30));
+        assert!(find_dates("Version 1.10.23 is out").is_empty());
+        assert!(find_dates_snippet("31.02.23").is_empty());
     }
 
     #[test]

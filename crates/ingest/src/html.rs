@@ -1,8 +1,12 @@
-//! HTML article extraction: main text through dom_smoothie (a Readability port), cleaned
-//! of captions and "related" blocks; title, byline, site name, canonical URL and language;
+//! HTML article extraction: main text by an own single-pass parser and Readability-style
+//! scorer (dom_smoothie as a fallback), cleaned of captions and "related" blocks; title, byline, site name, canonical URL and language;
 //! and the publication date by this crate's own method ([`crate::htmlmeta::published_date`]).
 use crate::htmlmeta::{self, Bounds, PageMeta};
 use model::Date;
+
+pub mod dom;
+pub mod main_text;
+pub mod meta;
 
 /// What was extracted from one page.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,32 +35,25 @@ fn nonempty(s: Option<String>) -> Option<String> {
 
 /// Extracts the article of one page. `url` is the page's address when known (WARC
 /// target URI); it helps with dates and relative links.
+///
+/// The page is read once by the own parser ([`dom`]); title and byline follow Readability's
+/// rules ([`meta`]), the main text comes from the own scorer ([`main_text`]). Pages where it
+/// finds too little go to dom_smoothie (a Readability port), then to the JSON-LD
+/// `articleBody`.
 pub fn extract(html: &str, url: Option<&str>) -> Extracted {
-    let pm = htmlmeta::page_meta(html);
-    let mut ex = Extracted::default();
-    let base = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let run = |mode: dom_smoothie::TextMode| {
-        let cfg = dom_smoothie::Config { text_mode: mode, ..Default::default() };
-        // A bug in a dependency must not end the run: a panic is caught and the page is
-        // retried in the simpler mode (or extracted without readability).
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            dom_smoothie::Readability::new(html, base, Some(cfg.clone()))
-                .or_else(|_| dom_smoothie::Readability::new(html, None, Some(cfg)))
-                .ok()
-                .and_then(|mut r| r.parse().ok())
-        }))
-        .ok()
-        .flatten()
-    };
-    let parsed = run(dom_smoothie::TextMode::Formatted).or_else(|| run(dom_smoothie::TextMode::Raw));
-    if let Some(a) = parsed {
-        ex.title = nonempty(Some(a.title.to_string()));
-        ex.byline = nonempty(a.byline.clone());
-        ex.site_name = nonempty(a.site_name.clone());
-        ex.language = nonempty(a.lang.clone());
-        ex.text = clean_text(&a.text_content);
-        if ex.url.is_none() {
-            ex.url = nonempty(a.url.clone());
+    let dom = dom::Dom::parse(html);
+    // Every tag `page_meta` reads is in the digest, in page order.
+    let pm = htmlmeta::page_meta(&dom.digest);
+    let m = meta::read(&dom);
+    let mut ex = Extracted { title: nonempty(Some(m.title.clone())), byline: nonempty(m.byline), site_name: nonempty(m.site_name), ..Extracted::default() };
+    ex.text = clean_text(&main_text::extract(&dom, &m.title));
+    // html5ever's time grows faster than linearly on huge or badly nested pages: the
+    // fallback is for ordinary ones.
+    let fallback_ok = html.len() <= FALLBACK_MAX_BYTES && dom.nodes.len() <= FALLBACK_MAX_NODES;
+    drop(dom);
+    if ex.text.len() < FALLBACK_BELOW && fallback_ok {
+        if let Some(t) = readability_text(html, url).filter(|t| t.len() > ex.text.len()) {
+            ex.text = t;
         }
     }
     // Pages rendered by scripts leave readability little to find; their JSON-LD often
@@ -70,6 +67,32 @@ pub fn extract(html: &str, url: Option<&str>) -> Extracted {
     }
     finish_meta(&mut ex, &pm, html, url);
     ex
+}
+
+/// Below this many bytes of own text, dom_smoothie is asked too.
+const FALLBACK_BELOW: usize = 200;
+/// Largest page (bytes) handed to dom_smoothie.
+const FALLBACK_MAX_BYTES: usize = 4 << 20;
+/// Most nodes of a page handed to dom_smoothie.
+const FALLBACK_MAX_NODES: usize = 100_000;
+
+/// The main text by dom_smoothie, or `None` when it finds nothing (or panics: a bug in a
+/// dependency must not end the run; the page is retried in the simpler mode).
+fn readability_text(html: &str, url: Option<&str>) -> Option<String> {
+    let base = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let run = |mode: dom_smoothie::TextMode| {
+        let cfg = dom_smoothie::Config { text_mode: mode, ..Default::default() };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            dom_smoothie::Readability::new(html, base, Some(cfg.clone()))
+                .or_else(|_| dom_smoothie::Readability::new(html, None, Some(cfg)))
+                .ok()
+                .and_then(|mut r| r.parse().ok())
+        }))
+        .ok()
+        .flatten()
+    };
+    let a = run(dom_smoothie::TextMode::Formatted).or_else(|| run(dom_smoothie::TextMode::Raw))?;
+    Some(clean_text(&a.text_content)).filter(|t| !t.is_empty())
 }
 
 /// Fills metadata the readability pass left empty and dates the page.
@@ -160,5 +183,56 @@ mod tests {
         assert_eq!(ex.site_name.as_deref(), Some("Example News"));
         assert_eq!(ex.byline.as_deref(), Some("Jane Roe"));
         assert!(ex.title.as_deref().unwrap_or("").contains("Ministers meet in Vienna"));
+    }
+
+    #[test]
+    fn streamed_and_unlikely_containers_still_count() {
+        let para = "<p>The committee met on Tuesday to review the budget, and members said the proposal would be voted on next week after a public hearing.</p>";
+        // React's streamed boundary is hidden until a script moves it; its text is the article.
+        let html = format!("<html><head><title>Budget review</title></head><body><nav><a href=/>Home</a></nav><div hidden id=\"S:0\"><article>{}</article></div></body></html>", para.repeat(5));
+        assert!(extract(&html, None).text.contains("committee met on Tuesday"));
+        // A container whose class looks like furniture is taken when nothing else has text.
+        let html = format!("<body><div class=\"sidebar-container\"><div class=x>{}</div></div></body>", para.repeat(5));
+        assert!(extract(&html, None).text.contains("public hearing"));
+    }
+
+    #[test]
+    fn huge_and_deep_pages_are_bounded() {
+        // 50 MB of markup: tags, unclosed elements, entities; must finish without blowing up.
+        let unit = "<div class=a><p>word &amp; word<span>x<b>y</i><li>z";
+        let html = unit.repeat(50_000_000 / unit.len());
+        let ex = extract(&html, None);
+        assert!(ex.text.len() <= html.len());
+        let d = dom::Dom::parse(&html);
+        assert!(d.nodes.len() <= dom::MAX_NODES);
+        let deep = "<div><span>".repeat(200_000) + "deep text";
+        let _ = extract(&deep, None);
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Arbitrary bytes (as the decoder would pass them on) never panic.
+        #[test]
+        fn arbitrary_input_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let s = String::from_utf8_lossy(&bytes);
+            let _ = extract(&s, None);
+        }
+
+        /// Hostile markup made of real HTML pieces: unbalanced, truncated, odd quoting.
+        #[test]
+        fn hostile_markup_never_panics(parts in proptest::collection::vec(prop_oneof![
+            Just("<p>"), Just("</p>"), Just("<div class=\"content\">"), Just("</div>"), Just("<li>"), Just("<table><tr><td>"),
+            Just("</td>"), Just("<script>"), Just("</script>"), Just("<!--"), Just("-->"), Just("<a href='x"), Just("\""), Just("'"),
+            Just("&amp"), Just("&#x1F600;"), Just("&#99999999;"), Just("<br/>"), Just("<svg>"), Just("<title>"), Just("<meta name=author content=\"A\">"),
+            Just("<"), Just(">"), Just("</"), Just("<!"), Just("<![CDATA["), Just("é"), Just("text, more text. "), Just("<h1>"), Just("<pre>"),
+            Just("<div hidden id=S:1>"), Just("<script type=application/ld+json>{\"@type\":\"NewsArticle\"}"), Just("<x-y/>"), Just("</x-y>")
+        ], 0..200)) {
+            let html: String = parts.concat();
+            let ex = extract(&html, Some("https://example.com/2020/01/02/x"));
+            prop_assert!(ex.text.len() <= html.len() * 4 + 16);
+        }
     }
 }
