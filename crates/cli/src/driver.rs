@@ -109,62 +109,77 @@ pub fn run_docs(
     let pipeline = Pipeline::standard(input.petrarch_config.as_deref())?;
     let loaded = started.elapsed();
     let mut summary = Summary::default();
-    let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
     let mut io_error: Option<io::Error> = None;
-    let mut flush = |batch: &mut Vec<Article>, summary: &mut Summary| {
-        let docs: Vec<Doc> = std::mem::take(batch).into_par_iter().map(|a| pipeline.analyze(a)).collect();
-        for d in &docs {
-            summary.articles += 1;
-            summary.events += d.events.len();
-            if io_error.is_none() {
-                if let Err(e) = emit(d) {
-                    io_error = Some(e);
+    let paths: Vec<PathBuf> = if input.paths.is_empty() { vec![PathBuf::from("-")] } else { input.paths.clone() };
+    // Reading (decompression, HTML extraction, de-duplication) runs on its own thread and
+    // hands over batches through a small bounded queue, so it overlaps with the analysis of the
+    // previous batches and memory stays bounded; batches keep input order.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Article>>(2);
+    std::thread::scope(|sc| -> Result<()> {
+        let reader = sc.spawn(move || {
+            let mut read = Summary::default();
+            let mut batch: Vec<Article> = Vec::with_capacity(BATCH);
+            // Deduplication holds a window of articles to group copies that arrive close
+            // together; what it releases is in input order, so output stays deterministic.
+            let mut dedup = (!input.no_dedup).then(|| Deduper::new(DEDUP_WINDOW, DEDUP_MEMORY));
+            let accept = |a: Article, batch: &mut Vec<Article>| {
+                batch.push(a);
+                if batch.len() >= BATCH {
+                    // a closed queue means the consumer stopped: the rest is dropped
+                    tx.send(std::mem::replace(batch, Vec::with_capacity(BATCH))).ok();
+                }
+            };
+            for p in &paths {
+                ingest::read_path_all(p, format, &mut |item| match item {
+                    ReadItem::Article(a) => match dedup.as_mut() {
+                        Some(d) => d.push(a).into_iter().for_each(|a| accept(a, &mut batch)),
+                        None => accept(a, &mut batch),
+                    },
+                    ReadItem::Skipped(e) => {
+                        read.skipped += 1;
+                        if input.verbose {
+                            eprintln!("dateline: skipped: {e}");
+                        }
+                    }
+                    ReadItem::Failed(e) => {
+                        read.failed += 1;
+                        eprintln!("dateline: error: {e}");
+                    }
+                });
+            }
+            if let Some(d) = dedup.as_mut() {
+                for a in d.finish() {
+                    accept(a, &mut batch);
+                }
+                read.duplicates = d.duplicates();
+            }
+            tx.send(batch).ok();
+            read
+        });
+        for batch in rx {
+            // `skip` is asked after de-duplication, so that a resumed run groups duplicates
+            // exactly as an uninterrupted run would, and then passes over the canonical
+            // articles already done.
+            let before = batch.len();
+            let batch: Vec<Article> = batch.into_iter().filter(|a| !skip(a)).collect();
+            summary.skipped += before - batch.len();
+            let docs: Vec<Doc> = batch.into_par_iter().map(|a| pipeline.analyze(a)).collect();
+            for d in &docs {
+                summary.articles += 1;
+                summary.events += d.events.len();
+                if io_error.is_none() {
+                    if let Err(e) = emit(d) {
+                        io_error = Some(e);
+                    }
                 }
             }
         }
-    };
-    // Deduplication holds a window of articles to group copies that arrive close together;
-    // what it releases is in input order, so output stays deterministic.
-    let mut dedup = (!input.no_dedup).then(|| Deduper::new(DEDUP_WINDOW, DEDUP_MEMORY));
-    // `skip` is asked after de-duplication, so that a resumed run groups duplicates exactly as
-    // an uninterrupted run would, and then passes over the canonical articles already done.
-    let mut accept = |a: Article, batch: &mut Vec<Article>, summary: &mut Summary| {
-        if skip(&a) {
-            summary.skipped += 1;
-            return;
-        }
-        batch.push(a);
-        if batch.len() >= BATCH {
-            flush(batch, summary);
-        }
-    };
-    let mut on_item = |item: ReadItem, batch: &mut Vec<Article>, summary: &mut Summary| match item {
-        ReadItem::Article(a) => match dedup.as_mut() {
-            Some(d) => d.push(a).into_iter().for_each(|a| accept(a, batch, summary)),
-            None => accept(a, batch, summary),
-        },
-        ReadItem::Skipped(e) => {
-            summary.skipped += 1;
-            if input.verbose {
-                eprintln!("dateline: skipped: {e}");
-            }
-        }
-        ReadItem::Failed(e) => {
-            summary.failed += 1;
-            eprintln!("dateline: error: {e}");
-        }
-    };
-    let paths: Vec<PathBuf> = if input.paths.is_empty() { vec![PathBuf::from("-")] } else { input.paths.clone() };
-    for p in &paths {
-        ingest::read_path_all(p, format, &mut |item| on_item(item, &mut batch, &mut summary));
-    }
-    if let Some(d) = dedup.as_mut() {
-        for a in d.finish() {
-            accept(a, &mut batch, &mut summary);
-        }
-        summary.duplicates = d.duplicates();
-    }
-    flush(&mut batch, &mut summary);
+        let read = reader.join().map_err(|_| anyhow::anyhow!("the input reader failed"))?;
+        summary.skipped += read.skipped;
+        summary.failed += read.failed;
+        summary.duplicates = read.duplicates;
+        Ok(())
+    })?;
     if let Some(e) = io_error {
         if e.kind() != io::ErrorKind::BrokenPipe {
             return Err(e).context("writing output");
@@ -174,7 +189,7 @@ pub fn run_docs(
         let parts: Vec<String> =
             pipeline.load_times().iter().map(|(n, d)| format!("{n} {:.0}", d.as_secs_f64() * 1000.0)).collect();
         eprintln!(
-            "dateline: {} articles, {} events, {} duplicates, {} skipped, {} failed ({:.0} ms load [{} ms], {:.2} s total, resources {})",
+            "dateline: {} articles, {} events, {} duplicates, {} skipped, {} failed ({:.0} ms load [{} ms], {:.2} s total, {:.1} articles/s, resources {})",
             summary.articles,
             summary.events,
             summary.duplicates,
@@ -183,6 +198,7 @@ pub fn run_docs(
             loaded.as_secs_f64() * 1000.0,
             parts.join(", "),
             started.elapsed().as_secs_f64(),
+            summary.articles as f64 / (started.elapsed() - loaded).as_secs_f64().max(1e-9),
             pipeline.fingerprint()
         );
     }
