@@ -212,22 +212,14 @@ impl Store {
         if !empty {
             return Ok(false);
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let r = (|| -> Result<()> {
+        self.atomically(|| {
             self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, '1')", [BULK_PENDING])?;
             for name in DEFERRED_INDEXES {
                 // Fixed names from DEFERRED_INDEXES (no user input).
                 self.conn.execute_batch(&format!("DROP INDEX IF EXISTS {name}"))?;
             }
             Ok(())
-        })();
-        match r {
-            Ok(()) => self.conn.execute_batch("COMMIT")?,
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(e);
-            }
-        }
+        })?;
         // Losing the last commits to a power cut is acceptable during a bulk load (a rerun
         // redoes them); a killed process loses nothing committed either way in WAL mode.
         self.conn.execute_batch("PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=65536;")?;
@@ -243,8 +235,7 @@ impl Store {
         let pending = self.bulk.get() || self.conn.query_row("SELECT 1 FROM meta WHERE key = ?1", [BULK_PENDING], |_| Ok(())).optional()?.is_some();
         self.bulk.set(false);
         if pending {
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
-            let r = (|| -> Result<()> {
+            self.atomically(|| {
                 // Sorting in several smaller runs (merged, on helper threads) costs less than
                 // one big in-memory sort of a million keys.
                 self.conn.execute_batch("PRAGMA cache_size=-8192; PRAGMA threads=2;")?;
@@ -254,14 +245,7 @@ impl Store {
                 self.conn.execute_batch("INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')")?;
                 self.conn.execute("DELETE FROM meta WHERE key = ?1", [BULK_PENDING])?;
                 Ok(())
-            })();
-            match r {
-                Ok(()) => self.conn.execute_batch("COMMIT")?,
-                Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
-                    return Err(e);
-                }
-            }
+            })?;
             self.conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384; PRAGMA wal_checkpoint(TRUNCATE);")?;
         } else {
             self.conn.execute_batch(INDEXES)?;
@@ -302,6 +286,19 @@ impl Store {
     /// Whether an article with this id is stored.
     pub fn has_article(&self, id: &str) -> Result<bool> {
         Ok(self.conn.query_row("SELECT 1 FROM articles WHERE id=?1", [id], |_| Ok(())).optional()?.is_some())
+    }
+
+    /// Runs `f` in one immediate transaction: committed when it succeeds, rolled back when
+    /// it fails.
+    fn atomically(&self, f: impl FnOnce() -> Result<()>) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f() {
+            Ok(()) => Ok(self.conn.execute_batch("COMMIT")?),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// Starts a transaction (see [`Store::commit`]).
