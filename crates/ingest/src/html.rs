@@ -197,6 +197,27 @@ mod tests {
     }
 
     #[test]
+    fn articles_split_over_like_blocks_are_joined() {
+        // A page builder's rows, one paragraph group each: the scorer picks the longest row;
+        // its like siblings that hold prose join it, a like row of links does not.
+        let row = |t: &str| format!("<div class=\"row layout\"><div class=col><div class=txt><p>{t}</p></div></div></div>");
+        let long = "The committee met on Tuesday to review the budget, and members said the proposal, which runs to forty pages, would be voted on next week after a public hearing, a delay, and a second reading.";
+        let html = format!(
+            "<body><main>{}{}{}{}<div class=\"row layout\"><ul><li><a href=/a>Other story one here</a></li><li><a href=/b>Other story two here</a></li></ul></div></main></body>",
+            row(&[long; 6].join("</p><p>")),
+            row("Opening remarks came from the chair who thanked the staff for their long work on the figures and the tables and the notes."),
+            row("Several members asked for more time and said that the schools budget and the roads budget needed a much closer look."),
+            row("The vote is expected on the twelfth of the month unless the hearing runs long and moves the whole thing to the next week.")
+        );
+        let t = extract(&html, None).text;
+        assert!(t.contains("committee met on Tuesday"), "{t}");
+        assert!(t.contains("Opening remarks came from the chair"), "{t}");
+        assert!(t.contains("Several members asked") && t.contains("The vote is expected"), "{t}");
+        assert!(!t.contains("Other story"), "{t}");
+        assert!(t.find("committee met").unwrap_or(usize::MAX) < t.find("Opening remarks").unwrap_or(0), "{t}");
+    }
+
+    #[test]
     fn huge_and_deep_pages_are_bounded() {
         // 50 MB of markup: tags, unclosed elements, entities; must finish without blowing up.
         let unit = "<div class=a><p>word &amp; word<span>x<b>y</i><li>z";

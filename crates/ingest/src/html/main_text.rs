@@ -343,6 +343,65 @@ fn choose(cx: &Ctx, strip_unlikely: bool, weights: bool) -> Vec<usize> {
             }
         }
     }
+    merge_repeated_blocks(cx, top, parts, strip_unlikely)
+}
+
+/// Ancestor levels searched for an article split over repeated blocks.
+const MERGE_LEVELS: usize = 1;
+
+/// Articles laid out as a run of like blocks (page builders' rows, one paragraph group
+/// each) leave the scorer with one block: at the container and up to [`MERGE_LEVELS`]
+/// ancestors above it, siblings of the same tag and class as the ancestor that hold prose (little
+/// link text) are added, in page order, when together they carry a fair share of text.
+fn merge_repeated_blocks(cx: &Ctx, top: usize, mut parts: Vec<usize>, strip_unlikely: bool) -> Vec<usize> {
+    let dom = cx.dom;
+    let mut have: u32 = parts.iter().map(|&p| cx.stat[p].len).sum();
+    let mut anc = top as u32;
+    for _ in 0..=MERGE_LEVELS {
+        if anc == NONE || anc == 0 {
+            break;
+        }
+        let a = anc as usize;
+        let parent = dom.nodes[a].parent;
+        if parent == NONE || parent == 0 || matches!(dom.nodes[a].tag, Tag::Body | Tag::Html) {
+            break;
+        }
+        let class = attr(dom.attrs_of(&dom.nodes[a]), "class").map(str::trim).unwrap_or("");
+        if !class.is_empty() {
+            let tag = dom.nodes[a].tag;
+            let mut prose: u32 = 0;
+            let mut matched: Vec<usize> = Vec::new();
+            for c in dom.children(parent) {
+                let ci = c as usize;
+                if ci == a || cx.state[ci] == DROP || (strip_unlikely && cx.state[ci] == UNLIKELY_C) {
+                    continue;
+                }
+                let node = &dom.nodes[ci];
+                if node.tag != tag || attr(dom.attrs_of(node), "class").map(str::trim) != Some(class) {
+                    continue;
+                }
+                let s = cx.stat[ci];
+                if s.len == 0 || cx.link_density(ci) >= 0.3 {
+                    continue;
+                }
+                if s.paras > 0 {
+                    prose += s.len;
+                }
+                matched.push(ci);
+            }
+            if prose > 0 && (prose as f64) >= 0.25 * have as f64 && prose >= 200 {
+                // Nodes are numbered in page order, and the matched blocks lie outside
+                // every part (siblings of an ancestor, or of the container itself).
+                // (At the container's own level some may be parts already: sort, then dedup,
+                // to stay linear on flat pages of thousands of like blocks.)
+                parts.extend_from_slice(&matched);
+                parts.sort_unstable();
+                parts.dedup();
+                have = parts.iter().map(|&p| cx.stat[p].len).sum();
+            }
+        }
+        anc = dom.nodes[a].parent;
+    }
     parts
 }
 
