@@ -263,6 +263,14 @@ impl Tok {
     }
 }
 
+/// A feature hash of one to four parts under the template seed `$h`.
+macro_rules! mix {
+    ($h:expr; $a:expr) => { mix1($h, $a) };
+    ($h:expr; $a:expr, $b:expr) => { mix2($h, $a, $b) };
+    ($h:expr; $a:expr, $b:expr, $c:expr) => { mix3($h, $a, $b, $c) };
+    ($h:expr; $a:expr, $b:expr, $c:expr, $d:expr) => { mix4($h, $a, $b, $c, $d) };
+}
+
 #[inline(always)]
 fn mix1(t: u64, a: u64) -> u64 {
     (t ^ a).wrapping_mul(K)
@@ -372,13 +380,8 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     macro_rules! add {
         ($($x:expr),*) => {{
             k += 1;
-            let h = SEEDS[k as usize];
-            f.push(add!(@mix h; $($x),*));
+            f.push(mix!(SEEDS[k as usize]; $($x),*));
         }};
-        (@mix $h:expr; $a:expr) => { mix1($h, $a) };
-        (@mix $h:expr; $a:expr, $b:expr) => { mix2($h, $a, $b) };
-        (@mix $h:expr; $a:expr, $b:expr, $c:expr) => { mix3($h, $a, $b, $c) };
-        (@mix $h:expr; $a:expr, $b:expr, $c:expr, $d:expr) => { mix4($h, $a, $b, $c, $d) };
     }
     add!(0); // bias
     // unigrams
@@ -503,13 +506,8 @@ pub(crate) fn label_extract(st: &State, toks: &[Tok], h: usize, d: usize, left: 
     macro_rules! add {
         ($($x:expr),*) => {{
             k += 1;
-            let s = SEEDS[k as usize];
-            f.push(add!(@mix s; $($x),*));
+            f.push(mix!(SEEDS[k as usize]; $($x),*));
         }};
-        (@mix $h:expr; $a:expr) => { mix1($h, $a) };
-        (@mix $h:expr; $a:expr, $b:expr) => { mix2($h, $a, $b) };
-        (@mix $h:expr; $a:expr, $b:expr, $c:expr) => { mix3($h, $a, $b, $c) };
-        (@mix $h:expr; $a:expr, $b:expr, $c:expr, $d:expr) => { mix4($h, $a, $b, $c, $d) };
     }
     let p = |i: usize| t(i).p;
     add!(0);
