@@ -6,7 +6,7 @@
 use crate::dict::{compose, CaseReq, Dict, NameKind};
 use crate::words::{key, split_word, Case};
 use crate::Options;
-use model::{ActorMention, Doc};
+use model::{ActorMention, CompactString, Doc};
 use std::collections::HashMap;
 
 /// One matching unit of the text (a token or part of one).
@@ -20,8 +20,8 @@ pub(crate) struct Word {
     pub case: Case,
     /// No space between this word and the previous one.
     pub glued: bool,
-    pub upos: String,
-    pub xpos: String,
+    pub upos: CompactString,
+    pub xpos: CompactString,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -1109,11 +1109,11 @@ fn make_mention(
         end: words[c.w1 - 1].end,
         token_start: words[c.w0].tok,
         token_end: words[c.w1 - 1].tok + 1,
-        code,
-        country,
-        agent,
-        name,
-        entry: entries.join("+"),
+        code: code.into(),
+        country: country.map(Into::into),
+        agent: agent.map(Into::into),
+        name: name.map(Into::into),
+        entry: entries.join("+").into(),
         antecedent: None,
     };
     Some((m, info))
@@ -1192,7 +1192,7 @@ fn resolve_description(mentions: &mut [ActorMention], infos: &mut [Info], k: usi
             mentions[k].name = src.name.clone();
         }
         if mentions[k].country.is_none()
-            || inf.person.is_none() && src.code.starts_with(&mentions[k].code)
+            || inf.person.is_none() && src.code.starts_with(mentions[k].code.as_str())
         {
             mentions[k].code = src.code.clone();
             mentions[k].country = src.country.clone();
@@ -1223,7 +1223,7 @@ fn infer_countries(
     for (m, inf) in mentions.iter().zip(infos.iter()) {
         if let Some(c) = &m.country {
             if inf.explicit_country && is_country(c) {
-                *counts.entry(c.clone()).or_default() += 1;
+                *counts.entry(c.to_string()).or_default() += 1;
             }
         }
     }
@@ -1257,8 +1257,8 @@ fn infer_countries(
         for a in lo..hi {
             if a != k && infos[a].sentence == si && infos[a].explicit_country {
                 if let Some(c) = &mentions[a].country {
-                    if is_country(c) && !in_sentence.contains(c) {
-                        in_sentence.push(c.clone());
+                    if is_country(c) && !in_sentence.iter().any(|x| x == c) {
+                        in_sentence.push(c.to_string());
                     }
                 }
             }
@@ -1279,9 +1279,9 @@ fn infer_countries(
             .strip_prefix(opts.unknown_country.as_str())
             .unwrap_or(&mentions[k].code)
             .to_string();
-        mentions[k].code = format!("{country}{rest}");
-        mentions[k].country = Some(country);
-        mentions[k].entry = format!("{}+{}", mentions[k].entry, rule);
+        mentions[k].code = format!("{country}{rest}").into();
+        mentions[k].country = Some(country.into());
+        mentions[k].entry = format!("{}+{}", mentions[k].entry, rule).into();
     }
 }
 
@@ -1317,10 +1317,10 @@ fn distribute_conjuncts(
         for (a, p) in agents {
             code = compose(&code, a, *p);
         }
-        m.code = code;
+        m.code = code.into();
         m.country = (!base.is_empty()).then(|| base.chars().take(3).collect());
         m.agent = agents.first().map(|a| a.0.chars().take(3).collect());
-        m.entry = format!("{}+conj", m.entry);
+        m.entry = format!("{}+conj", m.entry).into();
         inf.base = base.to_string();
         inf.agent_codes = agents.to_vec();
         inf.agent_only = base.is_empty();

@@ -54,7 +54,7 @@ fn find<'a>(doc: &'a Doc, text: &str) -> &'a ActorMention {
 fn texts(doc: &Doc) -> Vec<(String, String)> {
     doc.actors
         .iter()
-        .map(|m| (doc.article.text[m.start..m.end].to_string(), m.code.clone()))
+        .map(|m| (doc.article.text[m.start..m.end].to_string(), m.code.to_string()))
         .collect()
 }
 

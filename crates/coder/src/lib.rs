@@ -223,8 +223,8 @@ mod tests {
             let e = a + phrase.len();
             let st = d.tokens.iter().position(|t| t.start >= a).unwrap();
             let en = d.tokens.iter().rposition(|t| t.end <= e).unwrap() + 1;
-            let (country, agent) = (Some(code[..3].to_string()), (code.len() > 3).then(|| code[3..].to_string()));
-            d.actors.push(ActorMention { start: a, end: e, token_start: st, token_end: en, code: code.to_string(), country, agent, entry: "test".into(), ..Default::default() });
+            let (country, agent) = (Some(code[..3].into()), (code.len() > 3).then(|| code[3..].into()));
+            d.actors.push(ActorMention { start: a, end: e, token_start: st, token_end: en, code: (*code).into(), country, agent, entry: "test".into(), ..Default::default() });
         }
         d.actors.sort_by_key(|a| a.start);
         d
@@ -235,8 +235,8 @@ mod tests {
         assert_eq!(p.len(), d.tokens.len(), "parse length");
         for (t, (h, r, u)) in d.tokens.iter_mut().zip(p) {
             t.head = *h;
-            t.deprel = r.to_string();
-            t.upos = u.to_string();
+            t.deprel = (*r).into();
+            t.upos = (*u).into();
         }
     }
 
@@ -245,7 +245,7 @@ mod tests {
         let mut v: Vec<_> = d
             .events
             .iter()
-            .map(|e| (e.source.as_ref().map_or("---".into(), |a| a.code.clone()), e.target.as_ref().map_or("---".into(), |a| a.code.clone()), e.code.clone()))
+            .map(|e| (e.source.as_ref().map_or("---".into(), |a| a.code.to_string()), e.target.as_ref().map_or("---".into(), |a| a.code.to_string()), e.code.to_string()))
             .collect();
         v.sort();
         v

@@ -52,7 +52,7 @@ impl Record {
 pub fn triples(doc: &Doc) -> BTreeSet<Triple> {
     doc.events
         .iter()
-        .map(|e| (e.source.as_ref().map_or("---".to_string(), |a| a.code.clone()), e.target.as_ref().map_or("---".to_string(), |a| a.code.clone()), e.code.clone()))
+        .map(|e| (e.source.as_ref().map_or("---".to_string(), |a| a.code.to_string()), e.target.as_ref().map_or("---".to_string(), |a| a.code.to_string()), e.code.to_string()))
         .collect()
 }
 
@@ -75,7 +75,7 @@ pub fn doc_from_conllu(article: Article, conllu: &str) -> Doc {
         };
         pos = e;
         let head: i32 = f[6].parse::<i32>().unwrap_or(0) - 1;
-        toks.push(Token { start: s, end: e, upos: f[3].to_string(), xpos: f[4].to_string(), lemma: f[2].to_string(), head, deprel: f[7].to_string() });
+        toks.push(Token { start: s, end: e, upos: f[3].into(), xpos: f[4].into(), lemma: f[2].into(), head, deprel: f[7].into() });
     }
     let n = toks.len();
     doc.tokens = toks;

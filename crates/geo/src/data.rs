@@ -117,13 +117,16 @@ const HEADER: usize = 8 + 7 * 4;
 /// The folded-name index in the binary layout: keys are `keys[key_starts[i]..key_starts[i+1]]`
 /// (sorted), their entries `ids[id_starts[i]..id_starts[i+1]]`; all arrays little-endian u32.
 /// Borrowed straight from the embedded file, so loading builds nothing.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Index {
     keys: &'static [u8],
     key_starts: &'static [u8],
     id_starts: &'static [u8],
     ids: &'static [u8],
     n: usize,
+    /// Per first byte of a key: the range of keys starting with it (built on first use), so
+    /// a search compares a few keys of one letter instead of the whole index.
+    by_first: std::sync::OnceLock<Vec<u32>>,
 }
 
 fn u32_at(a: &[u8], i: usize) -> u32 {
@@ -135,9 +138,28 @@ impl Index {
         let (a, b) = (u32_at(self.key_starts, i) as usize, u32_at(self.key_starts, i + 1) as usize);
         self.keys.get(a..b).unwrap_or(&[])
     }
+    /// The keys that share `key`'s first byte (all keys for an empty `key`).
+    fn range(&self, key: &[u8]) -> (usize, usize) {
+        let Some(&b) = key.first() else { return (0, self.n) };
+        let by = self.by_first.get_or_init(|| {
+            // keys are sorted: the start of each first byte's run, then the end
+            let mut v = vec![0u32; 257];
+            for i in 0..self.n {
+                if let Some(&c) = self.key(i).first() {
+                    v[c as usize + 1] = i as u32 + 1;
+                }
+            }
+            for c in 1..257 {
+                v[c] = v[c].max(v[c - 1]);
+            }
+            v
+        });
+        // the run of byte `b` ends at v[b + 1] and starts where the runs below it end
+        (by[b as usize] as usize, by[b as usize + 1] as usize)
+    }
     fn find(&self, key: &str) -> Option<usize> {
         let key = key.as_bytes();
-        let (mut lo, mut hi) = (0, self.n);
+        let (mut lo, mut hi) = self.range(key);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.key(mid).cmp(key) {
@@ -147,6 +169,21 @@ impl Index {
             }
         }
         None
+    }
+    /// Whether some key starts with `prefix` (keys are sorted: those that do follow the
+    /// first key not below it).
+    fn has_prefix(&self, prefix: &str) -> bool {
+        let p = prefix.as_bytes();
+        let (mut lo, mut hi) = self.range(p);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.key(mid) < p {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo < self.n && self.key(lo).starts_with(p)
     }
     fn ids(&self, i: usize) -> impl Iterator<Item = u32> + '_ {
         (u32_at(self.id_starts, i) as usize..u32_at(self.id_starts, i + 1) as usize).map(|j| u32_at(self.ids, j))
@@ -188,7 +225,7 @@ impl Data {
     }
 
     fn empty(n_entries: usize) -> Data {
-        let index = Index { keys: &[], key_starts: &[], id_starts: &[], ids: &[], n: 0 };
+        let index = Index { keys: &[], key_starts: &[], id_starts: &[], ids: &[], n: 0, by_first: Default::default() };
         Data {
             entries: Vec::with_capacity(n_entries),
             index,
@@ -272,6 +309,7 @@ impl Data {
             id_starts: leak_u32s(&id_starts),
             ids: leak_u32s(&ids),
             n: key_starts.len() - 1,
+            by_first: Default::default(),
         };
         d.extra = Box::leak(extra.into_boxed_str());
         d.finish(origin)?;
@@ -321,7 +359,7 @@ impl Data {
         if u32_at(key_starts, n_keys) as usize > keys.len() || u32_at(id_starts, n_keys) as usize > n_ids {
             return Err(err("index points past its data"));
         }
-        d.index = Index { keys, key_starts, id_starts, ids, n: n_keys };
+        d.index = Index { keys, key_starts, id_starts, ids, n: n_keys, by_first: Default::default() };
         d.max_tokens = max_tokens.max(1);
         d.extra = extra;
         d.finish(origin)?;
@@ -441,6 +479,12 @@ impl Data {
         self.index.find(key).map_or_else(Vec::new, |i| self.index.ids(i).filter(|&e| e < n).collect())
     }
 
+    /// Whether some entry's folded name starts with `prefix` (one search, for skipping the
+    /// lookups of every span that starts with a word no name starts with).
+    pub fn has_name_prefix(&self, prefix: &str) -> bool {
+        self.index.has_prefix(prefix)
+    }
+
     /// Whether any entry has this folded name.
     pub fn has_name(&self, key: &str) -> bool {
         self.index.find(key).is_some()
@@ -556,5 +600,25 @@ K\tsyrian arab republic\t1\n";
         assert!(e.starts_with("bad.tsv:1:") && e.contains("latitude"), "{e}");
         let e = Data::from_text("1\tX\tcity\tSY\t\t1\t1\t0\nK\tb\t0\nK\ta\t0\n", "bad.tsv").err().unwrap();
         assert!(e.starts_with("bad.tsv:3:"), "{e}");
+    }
+
+    #[test]
+    fn searches_by_first_byte_agree_with_the_whole_index() {
+        let d = Data::from_bin(crate::GAZETTEER_BIN, "gazetteer.bin").unwrap();
+        let ix = &d.index;
+        assert!(ix.n > 1000);
+        for i in (0..ix.n).step_by(37) {
+            let key = std::str::from_utf8(ix.key(i)).unwrap();
+            assert_eq!(ix.find(key), Some(i), "{key}");
+            for (k, _) in key.char_indices().skip(1) {
+                assert!(d.has_name_prefix(&key[..k]), "{key} / {}", &key[..k]);
+            }
+            assert!(ix.find(&format!("{key}\u{1}")).is_none());
+        }
+        // against a scan of the whole index
+        for p in ["", "a", "zz", "q", "new y", "xq", "damascu", "\u{7f}", "é", "syria"] {
+            let scan = (0..ix.n).any(|i| ix.key(i).starts_with(p.as_bytes()));
+            assert_eq!(d.has_name_prefix(p), scan, "{p:?}");
+        }
     }
 }

@@ -463,14 +463,20 @@ fn run_candidates(data: &Data, text: &str, toks: &[Tok], p: usize, q: usize, mos
         }
         let mut found: Option<Cand> = None;
         let max_j = (i + data.max_tokens.max(2)).min(q);
+        // the folded span starts with the folded word: when no name starts so, only the
+        // demonym checks of short spans remain
+        let names_here = data.has_name_prefix(wi.trim_end());
         for j in (i + 1..=max_j).rev() {
+            if !names_here && j > i + 2 {
+                continue;
+            }
             let last = &toks[j - 1];
             if !(last.cap || last.all_caps) {
                 continue;
             }
             let Some(span) = text.get(toks[i].start..toks[j - 1].end) else { continue };
             let key = fold(span);
-            let mut entries: Vec<u32> = data.lookup(&key);
+            let mut entries: Vec<u32> = if names_here { data.lookup(&key) } else { Vec::new() };
             // short all-caps words ("IT", "AND") only as country-like abbreviations (US, UK, EU)
             if j == i + 1 && toks[i].all_caps && span.trim_end_matches('.').len() <= 4 {
                 entries.retain(|&e| data.entries[e as usize].feature != Feature::City);

@@ -200,7 +200,7 @@ fn the_place_a_visit_names_is_where_it_happened() {
             let s = text[pos..].find(words[k]).unwrap() + pos;
             pos = s + words[k].len();
             let lemma = if k == 1 { lemma.to_string() } else { words[k].to_lowercase() };
-            d.tokens.push(Token { start: s, end: pos, head: heads[k], deprel: rels[k].into(), lemma, ..Default::default() });
+            d.tokens.push(Token { start: s, end: pos, head: heads[k], deprel: rels[k].into(), lemma: lemma.into(), ..Default::default() });
         }
         gaz().run(&mut d);
         d.events.push(event(&d, verb));

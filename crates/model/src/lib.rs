@@ -10,6 +10,8 @@
 
 pub mod date;
 pub use date::Date;
+/// The inline string type of [`Token`]'s fields (re-exported so users need no own dependency).
+pub use compact_str::CompactString;
 
 use serde::{Deserialize, Serialize};
 
@@ -78,7 +80,9 @@ pub struct Sentence {
 }
 
 /// One token with its annotations. Unset string fields are empty; an unparsed token has
-/// `head == -1` and an empty `deprel`.
+/// `head == -1` and an empty `deprel`. The string fields are [`CompactString`]s: tags,
+/// relations and nearly all lemmas fit inline (up to 24 bytes), so a token owns no heap memory
+/// and a long document costs a flat 120 bytes per token.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Token {
     /// First byte.
@@ -86,15 +90,15 @@ pub struct Token {
     /// One past the last byte.
     pub end: usize,
     /// Universal POS tag (`PROPN`).
-    pub upos: String,
+    pub upos: CompactString,
     /// Penn Treebank tag (`NNP`).
-    pub xpos: String,
+    pub xpos: CompactString,
     /// Lemma (`meet` for "met").
-    pub lemma: String,
+    pub lemma: CompactString,
     /// Index of the head token in `Doc::tokens`; -1 for the root (or when unparsed).
     pub head: i32,
     /// UD relation to the head (`nsubj`).
-    pub deprel: String,
+    pub deprel: CompactString,
 }
 
 /// Named-entity label.
@@ -159,15 +163,15 @@ pub struct ActorMention {
     /// One past the last token index.
     pub token_end: usize,
     /// Full code, country + agent(s): `RUSGOV`, `IGOUNO`, `SYRREB`.
-    pub code: String,
+    pub code: CompactString,
     /// The country (or IGO/NGO top) part: `RUS`; `None` when there is none.
-    pub country: Option<String>,
+    pub country: Option<CompactString>,
     /// The primary agent part: `GOV`; `None` for a bare country.
-    pub agent: Option<String>,
+    pub agent: Option<CompactString>,
     /// Canonical name of the actor when it is a named entity ("Sergei Lavrov").
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// Dictionary entry (or rule) that produced the code, e.g. `actors/people.txt:212`.
-    pub entry: String,
+    pub entry: CompactString,
     /// When found by coreference: index (in `Doc::actors`) of the mention it refers back to.
     pub antecedent: Option<usize>,
 }
@@ -262,13 +266,13 @@ pub struct PlaceMention {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventActor {
     /// Full code (`RUSGOV`).
-    pub code: String,
+    pub code: CompactString,
     /// Country / top part (`RUS`).
-    pub country: Option<String>,
+    pub country: Option<CompactString>,
     /// Agent part (`GOV`).
-    pub agent: Option<String>,
+    pub agent: Option<CompactString>,
     /// Canonical name ("Sergei Lavrov").
-    pub name: Option<String>,
+    pub name: Option<CompactString>,
     /// First byte of the mention.
     pub start: usize,
     /// One past the last byte.
@@ -326,29 +330,29 @@ pub struct Event {
     /// Target actor.
     pub target: Option<EventActor>,
     /// CAMEO event code ("040", "0234", "190").
-    pub code: String,
+    pub code: CompactString,
     /// CAMEO root ("04").
-    pub root: String,
+    pub root: CompactString,
     /// QuadClass 1–4 (GDELT).
     pub quad_class: u8,
     /// Goldstein scale value.
     pub goldstein: f32,
     /// PLOVER event type ("CONSULT").
-    pub plover: Option<String>,
+    pub plover: Option<CompactString>,
     /// PLOVER mode when it follows from the code.
-    pub plover_mode: Option<String>,
+    pub plover_mode: Option<CompactString>,
     /// Event date as a TIMEX3-style value at `date_precision` (`2020-09-07`, `2020-01`, `2017`).
-    pub date: Option<String>,
+    pub date: Option<CompactString>,
     /// Precision of `date`.
     pub date_precision: Option<DatePrecision>,
     /// The words the date came from (`Monday`); `None` when taken from the article date.
-    pub date_text: Option<String>,
+    pub date_text: Option<CompactString>,
     /// Where the event took place.
     pub place: Option<Place>,
     /// The words the place came from, when from the text.
     pub place_span: Option<Span>,
     /// The dictionary entry or built-in rule that produced the code (`verbs:discuss+with#040`).
-    pub rule: String,
+    pub rule: CompactString,
     /// The predicate is negated ("did not attack").
     pub negated: bool,
     /// Asserted, planned or possible.
@@ -455,5 +459,24 @@ pub trait Stage: Send + Sync {
     /// output can record exactly what produced it. 0 for stages without resources.
     fn fingerprint(&self) -> u64 {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_fields_live_inline() {
+        // a long document holds millions of tokens: no heap allocation per annotation
+        assert!(std::mem::size_of::<Token>() <= 120, "Token grew to {} bytes", std::mem::size_of::<Token>());
+        let mut t = Token { start: 0, end: 27, upos: "PROPN".into(), xpos: "NNP".into(), lemma: "internationalization-talks".into(), head: -1, ..Default::default() };
+        t.deprel.push_str("nmod:poss");
+        for s in [&t.upos, &t.xpos, &t.deprel] {
+            assert!(!s.is_heap_allocated(), "{s} on the heap");
+        }
+        // longer than 24 bytes: still a plain string, only stored on the heap
+        assert!(t.lemma.is_heap_allocated() && t.lemma == "internationalization-talks");
+        assert_eq!(t.clone(), t);
     }
 }

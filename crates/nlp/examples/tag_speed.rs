@@ -57,7 +57,7 @@ fn main() {
     let mut infos = Vec::new();
     let mut tags = Vec::new();
     let mut scratch = Default::default();
-    let mut lemmas: std::collections::HashMap<(u64, usize), String> = Default::default();
+    let mut lemmas: std::collections::HashMap<(u64, usize), model::CompactString> = Default::default();
     let (mut secs, mut cpu, mut n) = (0f64, 0f64, 0usize);
     for _ in 0..passes.max(1) {
         let (t0, c0) = (Instant::now(), cpu_secs());
@@ -74,13 +74,13 @@ fn main() {
                     t.lemma = match lemmas.get(&(info.form, tag)) {
                         Some(l) => l.clone(),
                         None => {
-                            let l = lem.lemma(form, u, x, &mut scratch);
+                            let l = model::CompactString::from(lem.lemma(form, u, x, &mut scratch));
                             lemmas.insert((info.form, tag), l.clone());
                             l
                         }
                     };
-                    t.upos = u.to_string();
-                    t.xpos = x.to_string();
+                    t.upos = u.into();
+                    t.xpos = x.into();
                 }
             }
             n += d.tokens.len();

@@ -85,23 +85,22 @@ impl Nlp {
         let Some(&sent) = doc.sentences.get(s) else { return };
         let text = &doc.article.text;
         let toks = &mut doc.tokens[sent.token_start..sent.token_end];
-        scratch.infos.clear();
-        scratch.infos.extend(toks.iter().map(|t| tagger::WordInfo::new(&text[t.start..t.end], self.tagger.clusters())));
-        self.tagger.tag_infos(&scratch.infos, &mut scratch.tags);
+        self.tagger.tag_words(toks.iter().map(|t| &text[t.start..t.end]), &mut scratch.infos, &mut scratch.tags);
         for ((t, &tag), info) in toks.iter_mut().zip(&scratch.tags).zip(&scratch.infos) {
             let (u, x) = self.tagger.tag_name(tag);
             let form = &text[t.start..t.end];
             // words repeat within an article: lemmatize each (form, tag) once
-            t.lemma = match scratch.lemmas.get(&(info.form, tag)) {
+            let key = perceptron::splitmix(info.form ^ (tag as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            t.lemma = match scratch.lemmas.get(&key) {
                 Some(l) => l.clone(),
                 None => {
-                    let l = self.lemmatizer.lemma(form, u, x, &mut scratch.lemma);
-                    scratch.lemmas.insert((info.form, tag), l.clone());
+                    let l = model::CompactString::from(self.lemmatizer.lemma(form, u, x, &mut scratch.lemma));
+                    scratch.lemmas.insert(key, l.clone());
                     l
                 }
             };
-            t.upos = u.to_string();
-            t.xpos = x.to_string();
+            t.upos = u.into();
+            t.xpos = x.into();
         }
     }
 }
@@ -112,7 +111,8 @@ pub struct TagScratch {
     infos: Vec<tagger::WordInfo>,
     tags: Vec<usize>,
     lemma: (Vec<u64>, Vec<f32>),
-    lemmas: std::collections::HashMap<(u64, usize), String>,
+    /// Lemmas by a hash of (form hash, tag).
+    lemmas: perceptron::MixedMap<model::CompactString>,
     /// The models the cached lemmas came from ([`Nlp::id`]).
     owner: u64,
 }

@@ -4,6 +4,13 @@
 //! ([`DocMemory`]), the labels already assigned), decoding only valid BILOU sequences.
 //! Labels: PER, ORG, LOC, OTH.
 //!
+//! Tagging goes through a per-thread cache ([`FastCache`]): per word (form and tags) its
+//! prepared token and the sums of the weight rows of the features that read that word
+//! alone (as the token, as the previous or the next word, …), so per token only the features
+//! reading pairs of words, names, runs, the document and the previous labels are looked up.
+//! The model's sums are exact in `f32` ([`sums_exact`], checked at load), so the labels are
+//! the same as summing each token's rows one by one (which training does).
+//!
 //! Model file (little endian): `b"DLNR"`, `u32` version (4), `u32` byte length of the word
 //! classes, the [`clusters::WordClusters`] table, `u32` byte length of the name set, the
 //! [`names::NameSet`], then the [`SparsePerceptron`]. Version 3 files (no name set) load too.
@@ -17,7 +24,8 @@ pub mod names;
 
 use crate::perceptron::{argmax, Perceptron, SparsePerceptron, Trainer};
 use clusters::WordClusters;
-use feats::{mark_memory, mark_names, mark_runs, static_feats, NerTok};
+use feats::{mark_memory, mark_names, mark_runs, static_feats, NerTok, ROLES, ROLE_HIST_O, ROLE_NEXT, ROLE_OWN, ROLE_PLAIN, ROLE_PREV};
+use names::Match;
 use names::NameSet;
 use model::{Doc, Entity, EntityLabel};
 use std::io::{self, Read, Write};
@@ -153,7 +161,27 @@ pub struct NerExample {
 /// everything after [`DocMemory::LIMIT`] words.
 #[derive(Clone, Debug, Default)]
 pub struct DocMemory {
-    seen: std::collections::HashMap<u64, u8>,
+    seen: std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<MixHasher>>,
+}
+
+/// A hasher for `u64` keys that are hashes already (but maybe weak in their low bits, as
+/// FNV's are): the SplitMix64 finalizer of the key.
+#[derive(Default)]
+struct MixHasher(u64);
+
+impl std::hash::Hasher for MixHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = crate::perceptron::splitmix(self.0);
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = crate::perceptron::splitmix(x);
+    }
 }
 
 impl DocMemory {
@@ -216,6 +244,11 @@ pub struct Ner {
     model: SparsePerceptron,
     clusters: WordClusters,
     names: NameSet,
+    /// Ties a thread's [`FastCache`] to this model.
+    id: u64,
+    /// Whether sums of the weights are exact in any order ([`sums_exact`]), so that the
+    /// per-thread cache of partial sums gives the same scores as summing each token's rows.
+    exact: bool,
 }
 
 fn type_index(l: EntityLabel) -> usize {
@@ -368,7 +401,12 @@ impl Ner {
         if model.n_classes() != N_CLASSES {
             return Err(bad("NER model has the wrong number of classes"));
         }
-        Ok(Ner { model, clusters, names })
+        Ok(Ner::new(model, clusters, names))
+    }
+
+    fn new(model: SparsePerceptron, clusters: WordClusters, names: NameSet) -> Ner {
+        let exact = sums_exact(&model);
+        Ner { model, clusters, names, id: NEXT_NER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), exact }
     }
 
     /// Writes the model.
@@ -394,18 +432,118 @@ impl Ner {
     /// [`Ner::tag`] for the next sentence of a document: uses and extends what the earlier
     /// sentences found.
     pub fn tag_in_doc(&self, forms: &[&str], upos: &[&str], xpos: &[&str], memory: &mut DocMemory) -> Vec<(usize, usize, EntityLabel)> {
-        let mut toks: Vec<NerTok> = forms
-            .iter()
-            .enumerate()
-            .map(|(i, f)| NerTok::new(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), i == 0, &self.clusters))
+        let word = |i: usize| (forms[i], upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""));
+        let (y, keys) = self.label(forms.len(), word, |k| memory.get(k));
+        let spans = spans_of(&y);
+        for &(s, e, l) in &spans {
+            memory.add(keys[s..e].iter().copied(), l);
+        }
+        spans
+    }
+
+    /// BILOU classes of the `n` tokens given by `word(i)` = (form, UPOS, XPOS), with the
+    /// document memory `mem`, and the tokens' [`names::token_key`]s. Sentences of up to
+    /// [`FAST_MAX_TOKENS`] tokens go through the per-thread [`FastCache`] when the model's
+    /// sums are exact, others through [`Decoder`]: the classes are the same either way.
+    fn label<'w>(&self, n: usize, word: impl Fn(usize) -> (&'w str, &'w str, &'w str), mem: impl Fn(u64) -> u8) -> (Vec<usize>, Vec<u64>) {
+        if self.exact && n <= FAST_MAX_TOKENS {
+            return FAST.with(|c| {
+                let mut c = c.borrow_mut();
+                self.label_fast(&mut c, n, word, mem);
+                (c.y.clone(), c.toks.iter().map(|t| t.gkey).collect())
+            });
+        }
+        let mut toks: Vec<NerTok> = (0..n)
+            .map(|i| {
+                let (f, u, x) = word(i);
+                NerTok::new(f, u, x, i == 0, &self.clusters)
+            })
             .collect();
         mark_names(&mut toks, &self.names, &mut Vec::new(), &mut Vec::new());
         mark_runs(&mut toks);
-        mark_memory(&mut toks, |k| memory.get(k));
+        mark_memory(&mut toks, mem);
         let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
-        let spans = spans_of(&d.run(&toks, None, |_, _, _| {}));
-        memory.add_spans(&toks, &spans);
-        spans
+        let y = d.run(&toks, None, |_, _, _| {});
+        (y, toks.iter().map(|t| t.gkey).collect())
+    }
+
+    /// [`Ner::label`] through the cache: per word (form and tags) the [`NerTok`] and the
+    /// sums of the weight rows of its features in each role (its own features, those it
+    /// gives the next and the previous token, …), per pair of previous labels the sum of
+    /// theirs; per token only the features that read pairs of words, names, runs and the
+    /// document are looked up.
+    fn label_fast<'w>(&self, c: &mut FastCache, n: usize, word: impl Fn(usize) -> (&'w str, &'w str, &'w str), mem: impl Fn(u64) -> u8) {
+        const K: usize = N_CLASSES;
+        let m = &self.model;
+        if c.owner != self.id {
+            c.reset(self.id);
+        }
+        if c.recs.len() + n > CACHE_RECORDS || c.slab.len() + (n * ROLES + 2 + 18 * 18) * K > CACHE_FLOATS {
+            c.compact();
+        }
+        c.toks.clear();
+        c.ids.clear();
+        // the records first, fetching each one's memory and sums while the next are looked up
+        for i in 0..n {
+            let (f, u, x) = word(i);
+            let r = c.record(f, u, x, i == 0, &self.clusters);
+            c.ids.push(r);
+            c.prefetch(r);
+        }
+        for &r in &c.ids {
+            c.toks.push(c.recs[r as usize].tok.clone());
+        }
+        let mut toks = std::mem::take(&mut c.toks);
+        mark_names(&mut toks, &self.names, &mut c.gkeys, &mut c.found);
+        mark_runs(&mut toks);
+        mark_memory(&mut toks, mem);
+        // the static part of each token's scores
+        let bound = [c.bound(m, ROLE_PREV), c.bound(m, ROLE_NEXT)];
+        let mut stat = std::mem::take(&mut c.stat);
+        stat.clear();
+        stat.resize(n * K, 0.0);
+        let mut feats = std::mem::take(&mut c.feats2);
+        for i in 0..n {
+            let own = c.role(m, c.ids[i], ROLE_OWN);
+            let prev = if i > 0 { c.role(m, c.ids[i - 1], ROLE_PREV) } else { bound[0] };
+            let next = if i + 1 < n { c.role(m, c.ids[i + 1], ROLE_NEXT) } else { bound[1] };
+            feats.clear();
+            let s = &mut stat[i * K..(i + 1) * K];
+            if feats::plain(&toks[i]) {
+                let p = c.role(m, c.ids[i], ROLE_PLAIN);
+                c.add_all(&[own, prev, next, p], s);
+            } else {
+                c.add_all(&[own, prev, next], s);
+                feats::local_feats(&toks[i], &mut feats);
+            }
+            feats::context_feats(&toks, i, &mut feats);
+            m.score_into(&feats, s);
+        }
+        // greedy decoding
+        let mut y = std::mem::take(&mut c.y);
+        y.clear();
+        let mut scores = [0f32; K];
+        for i in 0..n {
+            let p1 = if i > 0 { y[i - 1] as u64 } else { 99 };
+            let p2 = if i > 1 { y[i - 2] as u64 } else { 99 };
+            scores.copy_from_slice(&stat[i * K..(i + 1) * K]);
+            let pair = c.pair(m, p1, p2);
+            if p1 == 0 {
+                let h = c.role(m, c.ids[i], ROLE_HIST_O);
+                c.add_all(&[pair, h], &mut scores);
+            } else {
+                c.add_all(&[pair], &mut scores);
+                feats.clear();
+                feats::hist_word(&toks[i], p1, &mut feats);
+                m.score_into(&feats, &mut scores);
+            }
+            let prev = if i > 0 { Some(y[i - 1]) } else { None };
+            y.push(argmax(&scores, |k| allowed(prev, k)));
+        }
+        c.y = y;
+        c.stat = stat;
+        c.feats2 = feats;
+        c.toks = toks;
     }
 
     /// Appends the entities of sentence `s` to `doc.entities` (tags should be set).
@@ -415,14 +553,6 @@ impl Ner {
         if a >= b {
             return;
         }
-        let mut toks: Vec<NerTok> = (a..b)
-            .map(|i| {
-                let t = &doc.tokens[i];
-                NerTok::new(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, i == a, &self.clusters)
-            })
-            .collect();
-        mark_names(&mut toks, &self.names, &mut Vec::new(), &mut Vec::new());
-        mark_runs(&mut toks);
         // what the earlier sentences found (the most recent entities, bounded)
         let mut memory = DocMemory::default();
         let earlier = doc.entities.iter().rev().take_while(|e| e.token_end <= a).take(MEMORY_ENTITIES);
@@ -430,9 +560,12 @@ impl Ner {
             let keys = doc.tokens.get(e.token_start..e.token_end).unwrap_or(&[]).iter().map(|t| names::token_key(doc.article.text.get(t.start..t.end).unwrap_or("")));
             memory.add(keys, e.label);
         }
-        mark_memory(&mut toks, |k| memory.get(k));
-        let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
-        let y = d.run(&toks, None, |_, _, _| {});
+        let (tokens, text) = (&doc.tokens[a..b], &doc.article.text);
+        let word = |i: usize| {
+            let t = &tokens[i];
+            (text.get(t.start..t.end).unwrap_or(""), &*t.upos, &*t.xpos)
+        };
+        let (y, _) = self.label(b - a, word, |k| memory.get(k));
         for (s, e, label) in spans_of(&y) {
             let (ts, te) = (a + s, a + e);
             doc.entities.push(Entity { start: doc.tokens[ts].start, end: doc.tokens[te - 1].end, token_start: ts, token_end: te, label });
@@ -527,7 +660,231 @@ impl Ner {
                 SparsePerceptron::from_rows(N_CLASSES, opts.bits, rows, opts.min_abs)
             }
         };
-        Ner { model, clusters, names }
+        Ner::new(model, clusters, names)
+    }
+}
+
+/// Source of the ids that tie a thread's [`FastCache`] to one model.
+static NEXT_NER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+/// Longest sentence tagged through the cache (longer ones are summed token by token, which
+/// keeps the cache bounded).
+const FAST_MAX_TOKENS: usize = 2048;
+/// Most words the cache holds before it keeps only the most used ones.
+const CACHE_RECORDS: usize = 16_384;
+/// Most floats of sums the cache holds (4 MB) before it keeps only the most used words'.
+const CACHE_FLOATS: usize = 1 << 20;
+/// No sum (yet).
+const NO: u32 = u32::MAX;
+
+thread_local! {
+    static FAST: std::cell::RefCell<FastCache> = std::cell::RefCell::new(FastCache::default());
+}
+
+/// Whether every sum of up to 128 of the model's weights is exact in `f32` whatever the
+/// order: all weights are bfloat16, so multiples of the quantum `q` of the smallest one,
+/// and 128 times the largest stays below `2^24 q`. Then partial sums can be cached and
+/// added in any order without changing a score.
+fn sums_exact(m: &SparsePerceptron) -> bool {
+    let (mut lo, mut hi) = (f32::INFINITY, 0f32);
+    for r in 0..(1usize << m.bits()) {
+        for (_, w) in m.row(r) {
+            if w != 0.0 {
+                lo = lo.min(w.abs());
+                hi = hi.max(w.abs());
+            }
+        }
+    }
+    if hi == 0.0 {
+        return true;
+    }
+    let exp = ((lo.to_bits() >> 23) & 0xff) as i32 - 127;
+    if exp <= -126 {
+        return false;
+    }
+    let q = 2f64.powi(exp - 7);
+    hi as f64 * 128.0 < q * 2f64.powi(24)
+}
+
+
+/// 64-bit key of a word (form, tags, whether it starts the sentence): each 8-byte chunk
+/// (the last of each string with its length) goes through the SplitMix64 finalizer.
+fn word_key(form: &str, upos: &str, xpos: &str, first: bool) -> u64 {
+    use crate::perceptron::splitmix;
+    let mut h = 0x243f_6a88_85a3_08d3u64;
+    for s in [form, upos, xpos] {
+        let b = s.as_bytes();
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = splitmix(h ^ u64::from_le_bytes(w));
+        }
+        let r = chunks.remainder();
+        let mut w = [0u8; 8];
+        w[..r.len()].copy_from_slice(r);
+        h = splitmix(h ^ u64::from_le_bytes(w) ^ (b.len() as u64) << 56);
+    }
+    splitmix(h ^ first as u64)
+}
+
+/// A word in the cache: its [`NerTok`] (no names, runs or memory marked) and where the
+/// sums of its roles' rows are in the slab.
+struct WordRec {
+    tok: NerTok,
+    roles: [u32; ROLES],
+    uses: u32,
+    key: u64,
+}
+
+/// Per-thread cache and buffers of [`Ner::label_fast`]. Sums are exact ([`sums_exact`]), so
+/// scores do not depend on what is cached. Bounded: when full, the most used words are kept.
+#[derive(Default)]
+struct FastCache {
+    owner: u64,
+    index: crate::perceptron::MixedMap<u32>,
+    recs: Vec<WordRec>,
+    slab: Vec<f32>,
+    /// Per pair of previous labels (17 classes and the start, 18 × 18): the sum of
+    /// [`feats::hist_pair`].
+    pairs: Vec<u32>,
+    /// The sentence boundary as the previous and as the next word.
+    bounds: [u32; 2],
+    feats: Vec<u64>,
+    feats2: Vec<u64>,
+    toks: Vec<NerTok>,
+    ids: Vec<u32>,
+    stat: Vec<f32>,
+    gkeys: Vec<u64>,
+    found: Vec<Match>,
+    y: Vec<usize>,
+}
+
+impl FastCache {
+    fn reset(&mut self, owner: u64) {
+        self.owner = owner;
+        self.index.clear();
+        self.recs.clear();
+        self.slab.clear();
+        self.pairs.clear();
+        self.pairs.resize(18 * 18, NO);
+        self.bounds = [NO; 2];
+    }
+
+    /// Keeps the most used words (up to half the capacity), each with its sums.
+    fn compact(&mut self) {
+        const K: usize = N_CLASSES;
+        let mut keep: Vec<(u32, u64, usize)> = self.recs.iter().enumerate().filter(|r| r.1.uses >= 2).map(|(i, r)| (r.uses, r.key, i)).collect();
+        keep.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        keep.truncate(CACHE_RECORDS / 2);
+        let old_slab = std::mem::take(&mut self.slab);
+        let mut old: Vec<Option<WordRec>> = std::mem::take(&mut self.recs).into_iter().map(Some).collect();
+        let owner = self.owner;
+        self.reset(owner);
+        for (_, key, i) in keep {
+            if self.slab.len() + ROLES * K > CACHE_FLOATS / 2 {
+                break;
+            }
+            let Some(mut rec) = old[i].take() else { continue };
+            for o in rec.roles.iter_mut().filter(|o| **o != NO) {
+                let n = self.slab.len() as u32;
+                self.slab.extend_from_slice(&old_slab[*o as usize..*o as usize + K]);
+                *o = n;
+            }
+            rec.uses = 0;
+            self.index.insert(key, self.recs.len() as u32);
+            self.recs.push(rec);
+        }
+    }
+
+    /// The record of a word, made on first sight.
+    #[inline]
+    fn record(&mut self, form: &str, upos: &str, xpos: &str, first: bool, wc: &WordClusters) -> u32 {
+        let key = word_key(form, upos, xpos, first);
+        let r = match self.index.get(&key) {
+            Some(&r) => r,
+            None => {
+                let r = self.recs.len() as u32;
+                self.recs.push(WordRec { tok: NerTok::new(form, upos, xpos, first, wc), roles: [NO; ROLES], uses: 0, key });
+                self.index.insert(key, r);
+                r
+            }
+        };
+        let u = &mut self.recs[r as usize].uses;
+        *u = u.saturating_add(1);
+        r
+    }
+
+    /// Starts fetching record `r` and its sums into the cache.
+    #[inline]
+    fn prefetch(&self, r: u32) {
+        let rec = &self.recs[r as usize];
+        let p = rec as *const WordRec as *const u8;
+        for k in 0..std::mem::size_of::<WordRec>().div_ceil(64) {
+            crate::parser::prefetch(p.wrapping_add(64 * k));
+        }
+        for &o in &rec.roles {
+            if o != NO {
+                let q = self.slab.as_ptr().wrapping_add(o as usize);
+                crate::parser::prefetch(q);
+                crate::parser::prefetch(q.wrapping_add(N_CLASSES - 1));
+            }
+        }
+    }
+
+    /// Appends the sum of the rows of `self.feats` to the slab.
+    fn sum(&mut self, m: &SparsePerceptron) -> u32 {
+        let o = self.slab.len();
+        self.slab.resize(o + N_CLASSES, 0.0);
+        m.score_into(&self.feats, &mut self.slab[o..]);
+        o as u32
+    }
+
+    /// The sum of word `r`'s features in `role`.
+    #[inline]
+    fn role(&mut self, m: &SparsePerceptron, r: u32, role: usize) -> u32 {
+        let o = self.recs[r as usize].roles[role];
+        if o != NO {
+            return o;
+        }
+        feats::role_feats(Some(&self.recs[r as usize].tok), role, &mut self.feats);
+        let o = self.sum(m);
+        self.recs[r as usize].roles[role] = o;
+        o
+    }
+
+    /// The sum of the sentence boundary's features in `role` (previous or next word).
+    fn bound(&mut self, m: &SparsePerceptron, role: usize) -> u32 {
+        let j = usize::from(role == ROLE_NEXT);
+        if self.bounds[j] == NO {
+            feats::role_feats(None, role, &mut self.feats);
+            self.bounds[j] = self.sum(m);
+        }
+        self.bounds[j]
+    }
+
+    /// The sum of [`feats::hist_pair`] of the previous labels.
+    #[inline]
+    fn pair(&mut self, m: &SparsePerceptron, p1: u64, p2: u64) -> u32 {
+        let slot = |p: u64| if p < 17 { p as usize } else { 17 };
+        let k = slot(p1) * 18 + slot(p2);
+        if self.pairs[k] == NO {
+            self.feats.clear();
+            feats::hist_pair(p1, p2, &mut self.feats);
+            self.pairs[k] = self.sum(m);
+        }
+        self.pairs[k]
+    }
+
+    /// Adds the sums at `v` (skipping [`NO`]) into `s`.
+    #[inline]
+    fn add_all(&self, v: &[u32], s: &mut [f32]) {
+        for &o in v {
+            if o != NO {
+                for (x, w) in s.iter_mut().zip(&self.slab[o as usize..o as usize + N_CLASSES]) {
+                    *x += w;
+                }
+            }
+        }
     }
 }
 
@@ -661,8 +1018,10 @@ mod tests {
         let mut doc = crate::parser::tests::one_sentence_doc(&words);
         let tags = ["PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PROPN", "PROPN", "PROPN", "ADP", "PROPN", "ADP", "PROPN", "PUNCT"];
         for (t, u) in doc.tokens.iter_mut().zip(tags) {
-            t.upos = u.to_string();
+            t.upos = u.into();
         }
+        // its weights sum exactly, so the cached path is taken
+        assert!(ner.exact);
         ner.tag_sentence(&mut doc, 0);
         let found: Vec<(&str, EntityLabel)> = doc.entities.iter().map(|e| (doc.span_text(e.start, e.end), e.label)).collect();
         assert!(found.contains(&("Damascus", EntityLabel::LOC)), "{found:?}");
@@ -671,5 +1030,83 @@ mod tests {
         let mut doc = crate::parser::tests::one_sentence_doc(&odd);
         ner.tag_sentence(&mut doc, 0);
         assert!(doc.entities.iter().all(|e| e.token_start < e.token_end && e.token_end <= odd.len() && e.start < e.end));
+    }
+}
+
+#[cfg(test)]
+mod fast_check {
+    use super::*;
+
+    /// The slow path: each token's rows summed one by one.
+    fn slow(ner: &Ner, f: &[&str], u: &[&str], x: &[&str], mem: impl Fn(u64) -> u8) -> Vec<usize> {
+        let mut toks: Vec<NerTok> = (0..f.len()).map(|i| NerTok::new(f[i], u[i], x[i], i == 0, &ner.clusters)).collect();
+        mark_names(&mut toks, &ner.names, &mut Vec::new(), &mut Vec::new());
+        mark_runs(&mut toks);
+        mark_memory(&mut toks, mem);
+        let mut d = Decoder { model: &ner.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
+        d.run(&toks, None, |_, _, _| {})
+    }
+
+    #[test]
+    fn word_keys_differ() {
+        let mut seen = std::collections::HashSet::new();
+        let letters: Vec<String> = (0u8..128).map(|b| (b as char).to_string()).chain(["ab", "ba", "a\0", "", "PROPN", "NNP"].map(String::from)).collect();
+        for a in &letters {
+            for t in ["", "PROPN", "NOUN"] {
+                for first in [false, true] {
+                    assert!(seen.insert(word_key(a, t, "NNP", first)), "{a:?} {t} {first}");
+                }
+            }
+        }
+        assert_ne!(word_key("ab", "c", "", false), word_key("a", "bc", "", false));
+    }
+
+    #[test]
+    fn the_cache_gives_the_same_labels() {
+        let ner = Ner::load_default().unwrap().unwrap();
+        assert!(ner.exact);
+        // many distinct words (the cache compacts), capitalized runs, known names, single
+        // letters, the same word at the start and elsewhere, document memory
+        let mut rng = crate::parser::Rng::new(7);
+        let mut below = |n: usize| (rng.next() % n as u64) as usize;
+        let common = ["the", "of", "in", "said", "Minister", "President", "New", "York", "Bank", "L", "M", "s", "\"", ",", ".", "and", "Paris", "Obama", "Ltd", "U.S."];
+        let tags = [("PROPN", "NNP"), ("NOUN", "NN"), ("ADP", "IN"), ("VERB", "VBD"), ("PUNCT", ","), ("", "")];
+        let mut words: Vec<String> = Vec::new();
+        let mut memory = DocMemory::default();
+        let mut fast_any = 0;
+        for k in 0..3000 {
+            let n = 1 + below(40);
+            let mut f: Vec<String> = Vec::new();
+            for _ in 0..n {
+                let w = if below(3) == 0 {
+                    let mut w: String = (0..1 + below(9)).map(|_| (b'a' + below(26) as u8) as char).collect();
+                    if below(2) == 0 {
+                        w = w[..1].to_uppercase() + &w[1..];
+                    }
+                    w
+                } else {
+                    common[below(common.len())].to_string()
+                };
+                f.push(w);
+            }
+            words.extend(f.iter().cloned());
+            let f: Vec<&str> = f.iter().map(|s| s.as_str()).collect();
+            let t: Vec<(&str, &str)> = (0..n).map(|_| tags[below(tags.len())]).collect();
+            let u: Vec<&str> = t.iter().map(|x| x.0).collect();
+            let x: Vec<&str> = t.iter().map(|x| x.1).collect();
+            if k % 20 == 0 {
+                memory.clear();
+            }
+            let want = slow(&ner, &f, &u, &x, |key| memory.get(key));
+            let word = |i: usize| (f[i], u[i], x[i]);
+            let (got, keys) = ner.label(n, word, |key| memory.get(key));
+            assert_eq!(got, want, "{f:?}");
+            fast_any += got.iter().filter(|&&c| c != 0).count();
+            for (s, e, l) in spans_of(&got) {
+                memory.add(keys[s..e].iter().copied(), l);
+            }
+        }
+        assert!(fast_any > 100);
+        assert!(words.len() > CACHE_RECORDS, "the cache was compacted");
     }
 }

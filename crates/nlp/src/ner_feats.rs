@@ -277,6 +277,145 @@ pub(crate) fn history(t: &NerTok, p1: u64, p2: u64, out: &mut Vec<u64>) {
     out.push(feat(base + 4, &[p1, t.upos]));
 }
 
+/// Whether the token's known-name, run and memory values are all empty, so that its
+/// [`local_feats`] depend on the word alone ([`ROLE_PLAIN`]).
+#[inline]
+pub(crate) fn plain(t: &NerTok) -> bool {
+    t.gaz == 0 && t.run == 0 && t.mem == 0
+}
+
+/// Roles in which a word's features are summed once per word (see `ner::fast`): the
+/// features of the word alone; those that read only the previous word (this word in that
+/// place); those that read only the next word; [`local_feats`] of a [`plain`] word; the
+/// label-dependent features of the word after an `O` ([`hist_word`]). (Caching the
+/// features that read the words two places away, or sums of groups of context features,
+/// was tried and was slower: more memory, more misses.)
+pub(crate) const ROLE_OWN: usize = 0;
+pub(crate) const ROLE_PREV: usize = 1;
+pub(crate) const ROLE_NEXT: usize = 2;
+pub(crate) const ROLE_PLAIN: usize = 3;
+pub(crate) const ROLE_HIST_O: usize = 4;
+pub(crate) const ROLES: usize = 5;
+
+/// Clears `out` and fills it with the features of word `t` in `role` (`None`: the sentence
+/// boundary as the previous or next word). Together with [`context_feats`], [`local_feats`],
+/// [`hist_pair`] and [`hist_word`] these are exactly [`static_feats`] + [`history`]
+/// (checked by a test); the template numbers are those of [`static_feats`].
+pub(crate) fn role_feats(t: Option<&NerTok>, role: usize, out: &mut Vec<u64>) {
+    out.clear();
+    let v = |f: fn(&NerTok) -> u64| t.map_or(NONE, f);
+    match role {
+        ROLE_OWN => {
+            let Some(t) = t else { return };
+            out.push(feat(1, &[]));
+            out.push(feat(2, &[t.lower]));
+            out.push(feat(3, &[t.form]));
+            out.push(feat(4, &[t.shape]));
+            out.push(feat(5, &[t.short]));
+            out.push(feat(6, &[t.upos]));
+            out.push(feat(7, &[t.xpos]));
+            out.push(feat(8, &[t.flags]));
+            out.push(feat(9, &[t.fine]));
+            out.push(feat(10, &[t.coarse]));
+            out.push(feat(11, &[t.cap]));
+            out.push(feat(12, &[t.cap, t.flags]));
+            out.push(feat(13, &[t.fine, t.short]));
+            out.push(feat(14, &[t.coarse, t.upos]));
+            for (j, p) in t.pre.iter().enumerate() {
+                out.push(feat(21 + j as u64, &[*p]));
+            }
+            for (j, s) in t.suf.iter().enumerate() {
+                out.push(feat(24 + j as u64, &[*s]));
+            }
+            out.push(feat(28, &[t.suf[2], t.short]));
+            out.push(feat(29, &[t.upos, t.short]));
+            out.push(feat(30, &[t.lower, t.flags]));
+        }
+        ROLE_PREV => {
+            out.push(feat(15, &[v(|x| x.fine)]));
+            out.push(feat(31, &[v(|x| x.lower)]));
+            out.push(feat(37, &[v(|x| x.short)]));
+            out.push(feat(40, &[v(|x| x.upos)]));
+        }
+        ROLE_NEXT => {
+            out.push(feat(16, &[v(|x| x.fine)]));
+            out.push(feat(32, &[v(|x| x.lower)]));
+            out.push(feat(38, &[v(|x| x.short)]));
+            out.push(feat(41, &[v(|x| x.upos)]));
+        }
+        ROLE_PLAIN => {
+            if let Some(t) = t {
+                local_feats(t, out);
+            }
+        }
+        ROLE_HIST_O => {
+            if let Some(t) = t {
+                hist_word(t, 0, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Appends the features of token `i` that read its known name, capitalized run and
+/// document memory (no neighbour).
+pub(crate) fn local_feats(t: &NerTok, out: &mut Vec<u64>) {
+    out.push(feat(49, &[t.gaz]));
+    out.push(feat(50, &[t.gaz, t.glen]));
+    out.push(feat(51, &[t.gaz, t.short]));
+    out.push(feat(52, &[t.gaz, t.cap]));
+    out.push(feat(53, &[t.gaz, t.upos]));
+    out.push(feat(56, &[t.run]));
+    out.push(feat(57, &[t.run, t.run_end]));
+    out.push(feat(58, &[t.run, t.run_end_class]));
+    out.push(feat(59, &[t.run, t.gaz]));
+    out.push(feat(60, &[t.mem]));
+    out.push(feat(61, &[t.mem, t.short]));
+    out.push(feat(62, &[t.mem, t.run]));
+}
+
+/// Appends the features of token `i` that read it together with a neighbour, or a word two
+/// places away.
+pub(crate) fn context_feats(toks: &[NerTok], i: usize, out: &mut Vec<u64>) {
+    let t = &toks[i];
+    let p = if i > 0 { toks.get(i - 1) } else { None };
+    let n = toks.get(i + 1);
+    let g = |x: Option<&NerTok>, f: fn(&NerTok) -> u64| x.map_or(NONE, f);
+    out.push(feat(17, &[g(p, |x| x.coarse), t.coarse]));
+    out.push(feat(19, &[g(p, |x| x.coarse), t.short]));
+    out.push(feat(35, &[g(p, |x| x.lower), t.lower]));
+    out.push(feat(42, &[g(p, |x| x.upos), t.upos]));
+    out.push(feat(45, &[g(p, |x| x.lower), t.short]));
+    out.push(feat(47, &[g(p, |x| x.suf[2]), t.short]));
+    out.push(feat(18, &[t.coarse, g(n, |x| x.coarse)]));
+    out.push(feat(20, &[t.short, g(n, |x| x.coarse)]));
+    out.push(feat(36, &[t.lower, g(n, |x| x.lower)]));
+    out.push(feat(43, &[t.upos, g(n, |x| x.upos)]));
+    out.push(feat(46, &[t.short, g(n, |x| x.lower)]));
+    out.push(feat(48, &[g(n, |x| x.xpos), t.xpos]));
+    out.push(feat(39, &[g(p, |x| x.short), t.short, g(n, |x| x.short)]));
+    out.push(feat(44, &[g(p, |x| x.upos), t.upos, g(n, |x| x.upos)]));
+    out.push(feat(54, &[g(p, |x| x.gaz), t.gaz]));
+    out.push(feat(55, &[t.gaz, g(n, |x| x.gaz)]));
+    out.push(feat(63, &[g(p, |x| x.mem), t.mem, g(n, |x| x.mem)]));
+    let p2 = if i > 1 { toks.get(i - 2) } else { None };
+    out.push(feat(33, &[g(p2, |x| x.lower)]));
+    out.push(feat(34, &[g(toks.get(i + 2), |x| x.lower)]));
+}
+
+/// Appends the features of [`history`] that read the labels only.
+pub(crate) fn hist_pair(p1: u64, p2: u64, out: &mut Vec<u64>) {
+    out.push(feat(1000, &[p1]));
+    out.push(feat(1001, &[p2, p1]));
+}
+
+/// Appends the features of [`history`] that read the previous label and the word.
+pub(crate) fn hist_word(t: &NerTok, p1: u64, out: &mut Vec<u64>) {
+    out.push(feat(1002, &[p1, t.lower]));
+    out.push(feat(1003, &[p1, t.short]));
+    out.push(feat(1004, &[p1, t.upos]));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,6 +430,53 @@ mod tests {
         // "Bank of New York": B I I L, length 4; "Rome": U, length 1; the rest: none
         assert_eq!(runs, vec![0, 1 + 16, 2 + 16, 2 + 16, 3 + 16, 0, 0, 4 + 4, 0, 0]);
         assert_eq!(toks[1].run_end, toks[4].lower);
+    }
+
+    #[test]
+    fn grouped_features_are_the_static_and_history_features() {
+        let wc = WordClusters::default();
+        let names = NameSet::build(vec![(vec!["New", "York"], crate::ner::names::bits::LOC)]);
+        let forms = ["The", "Bank", "of", "New", "York", "said", "it", "x-1", "Rome", "."];
+        let tags = ["DET", "PROPN", "ADP", "PROPN", "PROPN", "VERB", "PRON", "NUM", "PROPN", "PUNCT"];
+        for len in [1usize, 2, 3, forms.len()] {
+            let mut toks: Vec<NerTok> = (0..len).map(|i| NerTok::new(forms[i], tags[i], "NNP", i == 0, &wc)).collect();
+            let words = toks.clone();
+            mark_names(&mut toks, &names, &mut Vec::new(), &mut Vec::new());
+            mark_runs(&mut toks);
+            mark_memory(&mut toks, |k| (k % 3) as u8);
+            for i in 0..len {
+                for (p1, p2) in [(99, 99), (0, 99), (0, 0), (3, 0), (16, 7)] {
+                    let mut want = Vec::new();
+                    static_feats(&toks, i, &mut want);
+                    history(&toks[i], p1, p2, &mut want);
+                    let mut got = Vec::new();
+                    let mut part = Vec::new();
+                    role_feats(Some(&words[i]), ROLE_OWN, &mut part);
+                    got.extend_from_slice(&part);
+                    role_feats(if i > 0 { Some(&words[i - 1]) } else { None }, ROLE_PREV, &mut part);
+                    got.extend_from_slice(&part);
+                    role_feats(words.get(i + 1), ROLE_NEXT, &mut part);
+                    got.extend_from_slice(&part);
+                    if plain(&toks[i]) {
+                        role_feats(Some(&words[i]), ROLE_PLAIN, &mut part);
+                        got.extend_from_slice(&part);
+                    } else {
+                        local_feats(&toks[i], &mut got);
+                    }
+                    context_feats(&toks, i, &mut got);
+                    hist_pair(p1, p2, &mut got);
+                    if p1 == 0 {
+                        role_feats(Some(&words[i]), ROLE_HIST_O, &mut part);
+                        got.extend_from_slice(&part);
+                    } else {
+                        hist_word(&toks[i], p1, &mut got);
+                    }
+                    want.sort_unstable();
+                    got.sort_unstable();
+                    assert_eq!(want, got, "token {i} of {len}, labels {p1} {p2}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -25,7 +25,7 @@ mod feats;
 
 use crate::conllu;
 use crate::ner::clusters::WordClusters;
-use feats::{extract, label_extract, label_key, word_hash, Classes, Feats, Tok, Vocab};
+use feats::{extract, extract_all, label_extract, label_key, role_feats, role_positions, word_hash, Classes, Feats, Tok, Vocab, ROLES};
 use std::cell::RefCell;
 use crate::perceptron::{self, argmax, Perceptron, SparsePerceptron, Trainer};
 use model::Doc;
@@ -59,6 +59,8 @@ pub struct Parser {
     clusters: WordClusters,
     /// The action weights as a dense table (3 per row): one cache line per feature.
     dense: DenseActions,
+    /// Ties a thread's [`RoleCache`] to this parser.
+    id: u64,
 }
 
 /// The 3-class action model as a dense table of bfloat16 weights, for speed: one short read
@@ -118,48 +120,81 @@ pub(crate) fn prefetch<T>(p: *const T) {
     let _ = p;
 }
 
-/// The label model in the layout scoring reads: per row, its non-zero `(class, weight)`
-/// entries packed as `class << 16 | bfloat16`, rows found through `offsets`. Built from the
-/// [`SparsePerceptron`] at load; scoring prefetches the row bounds, then the rows.
+/// The label model in the layout scoring reads: per row, a slot of four `u32`s holding its
+/// non-zero `(class, weight)` entries packed as `class << 16 | bfloat16`, so most rows cost
+/// one cache line read. A row with more than four entries keeps three in its slot and
+/// points (top bit set) to the rest in `extra` (count, then the entries). Built from the
+/// [`SparsePerceptron`] at load; scoring prefetches the slots, then the overflows.
 struct LabelTable {
     mask: u64,
-    offsets: Vec<u32>,
-    entries: Vec<u32>,
+    slots: Vec<[u32; 4]>,
+    extra: Vec<u32>,
 }
+
+/// An unused place in a [`LabelTable`] slot (no class is 0x7fff).
+const EMPTY: u32 = 0x7fff_ffff;
+/// Marks the last place of a slot that points into [`LabelTable::extra`].
+const OVERFLOW: u32 = 0x8000_0000;
 
 impl LabelTable {
     fn new(p: &SparsePerceptron) -> LabelTable {
         let rows = 1usize << p.bits();
-        let mut offsets = Vec::with_capacity(rows + 1);
-        let mut entries = Vec::new();
-        offsets.push(0u32);
-        for r in 0..rows {
-            for (c, w) in p.row(r) {
-                if w != 0.0 {
-                    entries.push((c as u32) << 16 | (w.to_bits() >> 16));
-                }
+        let mut slots = vec![[EMPTY; 4]; rows];
+        let mut extra = Vec::new();
+        let mut row = Vec::new();
+        for (r, slot) in slots.iter_mut().enumerate() {
+            row.clear();
+            // classes are below 0x7fff (the parser has tens of labels)
+            row.extend(p.row(r).filter(|&(c, w)| w != 0.0 && c < 0x7fff).map(|(c, w)| (c as u32) << 16 | (w.to_bits() >> 16)));
+            if row.len() <= 4 {
+                slot[..row.len()].copy_from_slice(&row);
+            } else {
+                slot[..3].copy_from_slice(&row[..3]);
+                slot[3] = OVERFLOW | extra.len() as u32;
+                extra.push((row.len() - 3) as u32);
+                extra.extend_from_slice(&row[3..]);
             }
-            offsets.push(entries.len() as u32);
         }
-        LabelTable { mask: (1u64 << p.bits()) - 1, offsets, entries }
+        LabelTable { mask: (1u64 << p.bits()) - 1, slots, extra }
     }
-    /// Adds the weights of rows `rows` into `s` (one score per class).
+    /// Adds the weights of rows `rows` into `s` (one score per class), row by row in order.
     #[inline]
     fn score_into(&self, rows: &[u64], s: &mut [f32]) {
-        let mut bounds = [(0u32, 0u32); feats::MAX_FEATS];
+        let rows = &rows[..rows.len().min(feats::MAX_FEATS)];
         for &r in rows {
-            prefetch(self.offsets.as_ptr().wrapping_add((r & self.mask) as usize));
+            prefetch(self.slots.as_ptr().wrapping_add((r & self.mask) as usize));
         }
-        for (b, &r) in bounds.iter_mut().zip(rows) {
-            let r = (r & self.mask) as usize;
-            *b = (self.offsets[r], self.offsets[r + 1]);
-            prefetch(self.entries.as_ptr().wrapping_add(b.0 as usize));
+        for &r in rows {
+            let last = self.slots[(r & self.mask) as usize][3];
+            if last & OVERFLOW != 0 && last != EMPTY {
+                prefetch(self.extra.as_ptr().wrapping_add((last & !OVERFLOW) as usize));
+            }
         }
-        for &(a, b) in &bounds[..rows.len().min(feats::MAX_FEATS)] {
-            for &e in &self.entries[a as usize..b as usize] {
-                if let Some(x) = s.get_mut((e >> 16) as usize) {
-                    *x += f32::from_bits(e << 16);
+        let mut add = |e: u32| {
+            if let Some(x) = s.get_mut((e >> 16) as usize) {
+                *x += f32::from_bits(e << 16);
+            }
+        };
+        for &r in rows {
+            let slot = &self.slots[(r & self.mask) as usize];
+            for &e in &slot[..3] {
+                if e == EMPTY {
+                    break;
                 }
+                add(e);
+            }
+            let last = slot[3];
+            if last == EMPTY {
+                continue;
+            }
+            if last & OVERFLOW == 0 {
+                add(last);
+                continue;
+            }
+            let i = (last & !OVERFLOW) as usize;
+            let n = self.extra.get(i).copied().unwrap_or(0) as usize;
+            for &e in self.extra.get(i + 1..i + 1 + n).unwrap_or(&[]) {
+                add(e);
             }
         }
     }
@@ -171,6 +206,73 @@ struct Scratch {
     toks: Vec<Tok>,
     buf: String,
     lscores: Vec<f32>,
+    roles: RoleCache,
+    /// Per token of the sentence: its record in `roles`.
+    recs: Vec<u32>,
+}
+
+/// Source of the ids that tie a thread's [`RoleCache`] to one parser.
+static NEXT_PARSER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Per word type (all of an unresolved [`Tok`]'s pieces) the resolved token and the action
+/// scores of its features in each role ([`feats::role_feats`]): most tokens then cost one
+/// lookup per sentence instead of two table searches, plus a table read per role feature
+/// per transition. Per thread, bounded, tied to one parser. A sum is always taken the same
+/// way, so results do not depend on what is cached.
+#[derive(Default)]
+struct RoleCache {
+    owner: u64,
+    index: crate::perceptron::MixedMap<u32>,
+    /// Per record: the resolved token.
+    toks: Vec<Tok>,
+    /// Per record and role: the three action scores.
+    sums: Vec<[[f32; 3]; ROLES]>,
+}
+
+/// Records of the root and of "no token" in every [`RoleCache`].
+const ROOT_REC: u32 = 0;
+const NONE_REC: u32 = 1;
+
+impl RoleCache {
+    /// Word types kept before the cache starts afresh.
+    const MAX: usize = 100_000;
+
+    fn reset(&mut self, p: &Parser) {
+        self.owner = p.id;
+        self.index.clear();
+        self.toks.clear();
+        self.sums.clear();
+        self.push(p, &feats::ROOT_TOK);
+        self.push(p, &feats::NONE_TOK);
+    }
+
+    fn push(&mut self, p: &Parser, t: &Tok) -> u32 {
+        let mut f = Feats::new(p.dense.bits);
+        let sums = std::array::from_fn(|r| {
+            f.len = 0;
+            role_feats(t, r, &mut f);
+            let mut s = [0f32; 3];
+            p.dense.score_into(f.rows(), &mut s);
+            s
+        });
+        self.sums.push(sums);
+        self.toks.push(*t);
+        self.sums.len() as u32 - 1
+    }
+
+    /// Resolves token `t` ([`Tok::resolve`]) and returns its record.
+    #[inline]
+    fn record(&mut self, p: &Parser, t: &mut Tok) -> u32 {
+        let key = t.type_key();
+        if let Some(&r) = self.index.get(&key) {
+            *t = self.toks[r as usize];
+            return r;
+        }
+        t.resolve(&p.classes, &p.vocab);
+        let r = self.push(p, t);
+        self.index.insert(key, r);
+        r
+    }
 }
 
 thread_local! {
@@ -517,7 +619,7 @@ impl Parser {
         let root = labels.iter().position(|l| l == "root").unwrap_or(0);
         let label_table = LabelTable::new(&labeler);
         let classes = Classes::new(&clusters);
-        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict }
+        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, id: NEXT_PARSER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
     }
 
     /// The dictionary label of arc `h → d`, if any.
@@ -528,7 +630,7 @@ impl Parser {
 
     /// Runs `f` with this thread's scratch space (a fresh one if the thread's is in use).
     fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
-        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new() });
+        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new() });
         SCRATCH.with(|c| {
             let taken = c.try_borrow_mut().ok().and_then(|mut b| b.take());
             let mut sc = taken.unwrap_or_else(fresh);
@@ -554,9 +656,7 @@ impl Parser {
         self.with_scratch(|sc| {
             sc.toks.clear();
             for t in &doc.tokens[a..b] {
-                let tok = Tok::unresolved(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, &mut sc.buf);
-                tok.prefetch(&self.classes, &self.vocab);
-                sc.toks.push(tok);
+                sc.toks.push(Tok::unresolved(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, &mut sc.buf));
             }
             self.parse_toks(sc);
             let n = b - a;
@@ -578,9 +678,7 @@ impl Parser {
         self.with_scratch(|sc| {
             sc.toks.clear();
             for (i, f) in forms.iter().enumerate() {
-                let tok = Tok::unresolved(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), &mut sc.buf);
-                tok.prefetch(&self.classes, &self.vocab);
-                sc.toks.push(tok);
+                sc.toks.push(Tok::unresolved(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), &mut sc.buf));
             }
             self.parse_toks(sc);
             let n = forms.len();
@@ -591,11 +689,16 @@ impl Parser {
     /// Parses `sc.toks` (unresolved, see [`Tok::unresolved`]); the tree is left in `sc.st`
     /// (heads `>= n` are the root).
     fn parse_toks(&self, sc: &mut Scratch) {
-        let Scratch { st, toks, lscores, .. } = sc;
+        let Scratch { st, toks, lscores, roles, recs, .. } = sc;
+        if roles.owner != self.id || roles.index.len() >= RoleCache::MAX {
+            roles.reset(self);
+        }
+        recs.clear();
         for t in toks.iter_mut() {
-            t.resolve(&self.classes, &self.vocab);
+            recs.push(roles.record(self, t));
         }
         let n = toks.len();
+        let rec = |i: usize| if i < n { recs[i] } else if i == n { ROOT_REC } else { NONE_REC };
         st.reset(n);
         let mut feats = Feats::new(self.dense.bits);
         let mut lf = Feats::new(self.labeler.bits());
@@ -607,6 +710,12 @@ impl Parser {
                     extract(st, toks, &mut feats);
                     let mut scores = [0f32; 3];
                     self.dense.score_into(feats.rows(), &mut scores);
+                    for (r, i) in role_positions(st).into_iter().enumerate() {
+                        let v = &roles.sums[rec(i) as usize][r];
+                        for (s, v) in scores.iter_mut().zip(v) {
+                            *s += v;
+                        }
+                    }
                     argmax(&scores, |a| st.valid(a))
                 }
             };
@@ -716,7 +825,7 @@ impl Parser {
                         st.apply(a, label);
                         continue;
                     }
-                    extract(&st, &ex.toks, &mut feats);
+                    extract_all(&st, &ex.toks, &mut feats);
                     scores.iter_mut().for_each(|x| *x = 0.0);
                     at.model().score_into(feats.rows(), &mut scores);
                     let costs: [u32; 3] = std::array::from_fn(|a| if st.valid(a) { st.cost(a, &gold) } else { u32::MAX });
@@ -905,8 +1014,8 @@ pub(crate) mod tests {
         let xtags = ["DT", "NN", "VBD", "NN", "NNS", "IN", "DT", "NN", "IN", "NNP", "."];
         let mut doc = one_sentence_doc(&words);
         for (t, (u, x)) in doc.tokens.iter_mut().zip(tags.iter().zip(xtags)) {
-            t.upos = u.to_string();
-            t.xpos = x.to_string();
+            t.upos = (*u).into();
+            t.xpos = x.into();
         }
         p.parse_sentence(&mut doc, 0);
         let rel = |i: usize| (doc.tokens[i].head, doc.tokens[i].deprel.as_str());

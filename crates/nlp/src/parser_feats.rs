@@ -54,9 +54,9 @@ static SEEDS: [u64; 12288] = {
 };
 
 /// The sentinel token standing for "no such position".
-const NONE_TOK: Tok = Tok { w: NONE, p: NONE, u: NONE, wp: NONE, su: NONE, suf: NONE, fine: NONE, coarse: NONE };
+pub(crate) const NONE_TOK: Tok = Tok { w: NONE, p: NONE, u: NONE, wp: NONE, su: NONE, suf: NONE, fine: NONE, coarse: NONE };
 /// The artificial root.
-const ROOT_TOK: Tok = Tok { w: ROOT, p: ROOT, u: ROOT, wp: ROOT, su: ROOT, suf: ROOT, fine: ROOT, coarse: ROOT };
+pub(crate) const ROOT_TOK: Tok = Tok { w: ROOT, p: ROOT, u: ROOT, wp: ROOT, su: ROOT, suf: ROOT, fine: ROOT, coarse: ROOT };
 
 const FNV: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
@@ -136,12 +136,6 @@ impl Classes {
         }
         Classes { slots }
     }
-    #[inline]
-    fn prefetch(&self, k: u64) {
-        if !self.slots.is_empty() {
-            super::prefetch(self.slots.as_ptr().wrapping_add((k >> 24) as usize & (self.slots.len() - 1)));
-        }
-    }
     /// (fine, coarse) class of the word with class key `k`.
     #[inline]
     pub fn get(&self, k: u64) -> Option<(u16, u8)> {
@@ -194,12 +188,6 @@ impl Vocab {
         Vocab { keys, table }
     }
     #[inline]
-    fn prefetch(&self, k: u64) {
-        if !self.table.is_empty() {
-            super::prefetch(self.table.as_ptr().wrapping_add((k as usize) & (self.table.len() - 1)));
-        }
-    }
-    #[inline]
     pub fn contains(&self, k: u64) -> bool {
         let size = self.table.len();
         if size == 0 || k == 0 {
@@ -230,8 +218,7 @@ impl Tok {
         t
     }
     /// The pieces that need no table: `w` holds the word hash before the vocabulary check
-    /// and `fine` the word-class key, until [`Tok::resolve`] (which the caller may delay
-    /// to prefetch the tables' slots of a whole sentence first, see [`Tok::prefetch`]).
+    /// and `fine` the word-class key, until [`Tok::resolve`].
     #[inline]
     pub fn unresolved(form: &str, upos: &str, xpos: &str, buf: &mut String) -> Tok {
         let ck = normalize(form, buf);
@@ -244,11 +231,11 @@ impl Tok {
         let suf = bytes_hash(SEEDS[4], w[cut..].as_bytes());
         Tok { w: w_h, p, u, wp: 0, su: mix2(SEEDS[11002], suf, u), suf, fine: ck, coarse: 0 }
     }
-    /// Starts loading the table slots [`Tok::resolve`] reads.
+    /// A hash of all the pieces: tokens with equal keys resolve alike and have the same
+    /// features in every role.
     #[inline]
-    pub fn prefetch(&self, wc: &Classes, vocab: &Vocab) {
-        wc.prefetch(self.fine);
-        vocab.prefetch(self.w);
+    pub fn type_key(&self) -> u64 {
+        mix4(mix2(SEEDS[4003], self.w, self.p), self.u, self.su ^ self.suf.rotate_left(13), self.fine ^ self.coarse.rotate_left(29), self.wp)
     }
     /// Looks the word up in the vocabulary and the word classes.
     #[inline]
@@ -330,7 +317,84 @@ fn tok<'a>(toks: &'a [Tok], n: usize, i: usize) -> &'a Tok {
     }
 }
 
-/// Fills `f` with the features of `st`.
+/// Roles whose features read one token's own pieces only ([`role_feats`]): the top three
+/// of the stack and the first three of the buffer. The sums of their rows depend on the word
+/// alone, so the parser caches them per word type.
+pub(crate) const ROLES: usize = 6;
+const R_S0: usize = 0;
+const R_S1: usize = 1;
+const R_S2: usize = 2;
+const R_B0: usize = 3;
+const R_B1: usize = 4;
+const R_B2: usize = 5;
+
+/// The positions in the roles of [`ROLES`] (`s0 s1 s2 b0 b1 b2`; `n` is the root, anything
+/// above it no token).
+#[inline]
+pub(crate) fn role_positions(st: &State) -> [usize; ROLES] {
+    let n = st.n;
+    let b = |k: usize| if st.b + k < n { st.b + k } else { NO };
+    [st.s(0), st.s(1), st.s(2), b(0), b(1), b(2)]
+}
+
+/// Appends the features of token `x` in `role`: the templates of the state's features that
+/// read one token only. Their template numbers are those [`extract`] skips.
+#[inline]
+pub(crate) fn role_feats(x: &Tok, role: usize, f: &mut Feats) {
+    let mut add = |k: usize, a: u64| f.push(mix1(SEEDS[k], a));
+    match role {
+        R_S0 => {
+            add(2, x.w);
+            add(3, x.p);
+            add(4, x.wp);
+            add(18, x.su);
+            add(20, x.u);
+            add(K_FINE, x.fine);
+        }
+        R_S1 => {
+            add(5, x.w);
+            add(6, x.p);
+            add(7, x.wp);
+            add(K_FINE + 2, x.fine);
+        }
+        R_S2 => {
+            add(14, x.w);
+            add(15, x.p);
+        }
+        R_B0 => {
+            add(8, x.w);
+            add(9, x.p);
+            add(10, x.wp);
+            add(19, x.su);
+            add(21, x.u);
+            add(K_FINE + 1, x.fine);
+        }
+        R_B1 => {
+            add(11, x.w);
+            add(12, x.p);
+            add(13, x.wp);
+            add(K_FINE + 3, x.fine);
+        }
+        R_B2 => {
+            add(16, x.w);
+            add(17, x.p);
+        }
+        _ => {}
+    }
+}
+
+/// Template number of the first word-class unigram (`s0`'s; then `b0`, `s1`, `b1`).
+const K_FINE: usize = 99;
+
+/// Fills `f` with all the features of `st`: [`extract`]'s and the roles'.
+pub(crate) fn extract_all(st: &State, toks: &[Tok], f: &mut Feats) {
+    extract(st, toks, f);
+    for (r, i) in role_positions(st).into_iter().enumerate() {
+        role_feats(tok(toks, st.n, i), r, f);
+    }
+}
+
+/// Fills `f` with the features of `st` except the roles' ([`role_feats`]).
 pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     f.len = 0;
     let n = st.n;
@@ -384,20 +448,8 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
         }};
     }
     add!(0); // bias
-    // unigrams
-    for x in [ts0, ts1, tb0, tb1] {
-        add!(x.w);
-        add!(x.p);
-        add!(x.wp);
-    }
-    for x in [ts2, tb2] {
-        add!(x.w);
-        add!(x.p);
-    }
-    add!(ts0.su);
-    add!(tb0.su);
-    add!(ts0.u);
-    add!(tb0.u);
+    // templates 2..=21: the roles' unigrams ([`role_feats`])
+    k += 20;
     // pairs
     add!(ts0.wp, tb0.wp);
     add!(ts0.wp, wb0);
@@ -466,11 +518,9 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     add!(ws0, l(s0r1));
     add!(wb0, l(b0l1));
     add!(ps1, l(s1r1), ps0);
-    // word classes
-    add!(ts0.fine);
-    add!(tb0.fine);
-    add!(ts1.fine);
-    add!(tb1.fine);
+    // word classes (the unigrams, from `K_FINE`, are the roles')
+    debug_assert_eq!(k + 1, K_FINE as u64);
+    k += 4;
     add!(ts0.coarse, tb0.coarse);
     add!(ts0.fine, pb0);
     add!(ps0, tb0.fine);

@@ -54,6 +54,27 @@ impl FeatureHasher {
     }
 }
 
+/// A hasher for keys that are already well-mixed hashes (form hashes): the key itself.
+#[derive(Default)]
+pub struct MixedKeyHasher(u64);
+
+impl std::hash::Hasher for MixedKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+/// A map keyed by well-mixed 64-bit hashes, hashing nothing again.
+pub type MixedMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<MixedKeyHasher>>;
+
 /// The SplitMix64 finalizer: spreads every input bit over the output, so that `hash & mask`
 /// picks well-distributed rows. Shared by every feature extractor (models depend on it).
 #[inline]

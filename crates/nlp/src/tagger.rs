@@ -453,37 +453,82 @@ impl Tagger {
     /// finds its rows in cache. Sums are taken in a different order than in training, which
     /// can only matter on (practically absent) exact ties.
     pub fn tag_infos(&self, ws: &[WordInfo], out: &mut Vec<usize>) {
+        let mut run = |sc: &mut Scratch| {
+            self.begin(sc, ws.len());
+            for x in ws {
+                self.push_word(sc, x.form, || *x);
+            }
+            self.tag_fast(ws, out, sc)
+        };
         SCRATCH.with(|sc| match sc.try_borrow_mut() {
-            Ok(mut sc) => self.tag_fast(ws, out, &mut sc),
-            Err(_) => self.tag_fast(ws, out, &mut Scratch::default()),
+            Ok(mut sc) => run(&mut sc),
+            Err(_) => run(&mut Scratch::default()),
         })
     }
 
+    /// Tags a sentence of words, filling `infos` with their [`WordInfo`]s (as
+    /// [`WordInfo::new`] gives them) and `out` with their tag ids. The infos of a word type
+    /// come from the thread's cache when the type was seen lately.
+    pub fn tag_words<'a>(&self, words: impl ExactSizeIterator<Item = &'a str>, infos: &mut Vec<WordInfo>, out: &mut Vec<usize>) {
+        let run = |sc: &mut Scratch| {
+            self.begin(sc, words.len());
+            infos.clear();
+            for w in words {
+                // the same value as `WordInfo::form`
+                let form = if w.is_ascii() { hash_ascii(w.as_bytes()) } else { hash_chars(w.chars()) };
+                let r = self.push_word(sc, form, || WordInfo::new(w, &self.clusters));
+                infos.push(sc.cache.infos[r]);
+            }
+            self.tag_fast(infos, out, sc)
+        };
+        SCRATCH.with(|sc| match sc.try_borrow_mut() {
+            Ok(mut sc) => run(&mut sc),
+            Err(_) => run(&mut Scratch::default()),
+        })
+    }
+
+    /// Starts a sentence of `n` words: ties the cache to this tagger and makes room in it.
+    fn begin(&self, sc: &mut Scratch, n: usize) {
+        let k = self.tags.len();
+        if sc.cache.owner != self.id {
+            sc.cache.reset(self.id, k);
+        } else if sc.cache.slab.len() + n * ROLES * 2 * k > CACHE_FLOATS || sc.cache.records.len() >= MAX_TYPES {
+            sc.cache.compact();
+        }
+        sc.fixed.clear();
+        sc.scored.clear();
+        sc.recs.clear();
+    }
+
+    /// Adds the next word of the sentence (form hash `form`; `info` computes its infos if
+    /// the type is not cached) and returns its cache record.
+    #[inline]
+    fn push_word(&self, sc: &mut Scratch, form: u64, info: impl FnOnce() -> WordInfo) -> usize {
+        let r = sc.cache.record(form, || {
+            let x = info();
+            (x, self.dict_tag(x.form).unwrap_or(u16::MAX))
+        });
+        let t = sc.cache.dict[r];
+        // tokens tagged by the dictionary; the others get a slot in `scored`
+        if t == u16::MAX {
+            sc.scored.push(sc.fixed.len());
+            sc.fixed.push(usize::MAX);
+        } else {
+            sc.fixed.push(t as usize);
+        }
+        sc.recs.push(r);
+        r
+    }
+
+    /// Tags the sentence [`Tagger::begin`] and [`Tagger::push_word`] set up.
     fn tag_fast(&self, ws: &[WordInfo], out: &mut Vec<usize>, sc: &mut Scratch) {
         out.clear();
         let n = ws.len();
         let k = self.tags.len();
         let w = &self.weights;
-        if sc.cache.owner != self.id {
-            sc.cache.reset(self.id, k);
-        } else if sc.cache.slab.len() + n * ROLES * 2 * k > CACHE_FLOATS {
-            sc.cache.compact();
-        }
         let Scratch { cache, fixed, scored, recs, rows, stat, margins, scores, guess, first, extra } = sc;
-        // tokens tagged by the dictionary; the others get a slot in `scored`
-        fixed.clear();
-        scored.clear();
-        recs.clear();
-        for (i, x) in ws.iter().enumerate() {
-            let t = self.dict_tag(x.form);
-            fixed.push(t.map_or(usize::MAX, |t| t as usize));
-            if t.is_none() {
-                scored.push(i);
-            }
-            recs.push(cache.record(x.form));
-        }
-        let pad_before = cache.record(PAD_KEY_BEFORE);
-        let pad_after = cache.record(PAD_KEY_AFTER);
+        let pad_before = cache.record(PAD_KEY_BEFORE, || (PAD_INFO_BEFORE, u16::MAX));
+        let pad_after = cache.record(PAD_KEY_AFTER, || (PAD_INFO_AFTER, u16::MAX));
         // the four role sums token `i` reads: (record, role, word)
         let roles_of = |i: usize| -> [(usize, usize, &WordInfo); 4] {
             [
@@ -900,8 +945,11 @@ struct Scratch {
     extra: Vec<[u32; 3]>,
 }
 
-/// Most floats the per-thread cache of summed rows holds before it starts over (8 MB).
-const CACHE_FLOATS: usize = 2 << 20;
+/// Most floats the per-thread cache of summed rows holds before it makes room (32 MB: with
+/// 102 tags a word type's sums take 2-4 kB, and news text has tens of thousands of types).
+const CACHE_FLOATS: usize = 8 << 20;
+/// Most word types the per-thread cache holds before it starts over.
+const MAX_TYPES: usize = 100_000;
 
 /// Sums of weight rows that recur, cached per thread: per word type (by form hash) the sum
 /// of the rows of each role's features, per pass; per pair of previous tags the sum of
@@ -912,11 +960,15 @@ struct TypeCache {
     owner: u64,
     k: usize,
     /// Form hash -> record index.
-    index: HashMap<u64, usize, std::hash::BuildHasherDefault<MixedKeyHasher>>,
+    index: crate::perceptron::MixedMap<usize>,
     /// Per record, per pass and role: offset of the sum in `slab`, or `u32::MAX`.
     records: Vec<[[u32; ROLES]; 2]>,
     /// Per record: sentences' tokens that used it since the last compaction.
     uses: Vec<u32>,
+    /// Per record: the word's infos.
+    infos: Vec<WordInfo>,
+    /// Per record: its tag from the tag dictionary, or `u16::MAX`.
+    dict: Vec<u16>,
     /// Per pass and previous two tags: offset of the sum in `slab`, or `u32::MAX`.
     tag_pairs: Vec<u32>,
     slab: Vec<f32>,
@@ -941,6 +993,8 @@ impl TypeCache {
         self.index.clear();
         self.records.clear();
         self.uses.clear();
+        self.infos.clear();
+        self.dict.clear();
         self.tag_pairs.clear();
         self.tag_pairs.resize(2 * (k + 2) * (k + 2), u32::MAX);
         self.slab.clear();
@@ -952,12 +1006,13 @@ impl TypeCache {
         let mut keep: Vec<(u32, u64, usize)> = self.index.iter().map(|(&f, &r)| (self.uses[r], f, r)).filter(|x| x.0 >= 2).collect();
         keep.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let (old_slab, old_records) = (std::mem::take(&mut self.slab), std::mem::take(&mut self.records));
+        let (old_infos, old_dict) = (std::mem::take(&mut self.infos), std::mem::take(&mut self.dict));
         self.index.clear();
         self.uses.clear();
         self.tag_pairs.iter_mut().for_each(|o| *o = u32::MAX);
         let k = self.k;
         for (_, form, r) in keep {
-            if self.slab.len() >= CACHE_FLOATS / 2 {
+            if self.slab.len() >= CACHE_FLOATS / 2 || self.records.len() >= MAX_TYPES / 2 {
                 break;
             }
             let rec = old_records[r].map(|p| {
@@ -973,17 +1028,23 @@ impl TypeCache {
             self.index.insert(form, self.records.len());
             self.records.push(rec);
             self.uses.push(0);
+            self.infos.push(old_infos[r]);
+            self.dict.push(old_dict[r]);
         }
     }
 
-    /// The record of a form hash.
+    /// The record of a form hash; `new` gives the word's infos and dictionary tag when the
+    /// type is new.
     #[inline]
-    fn record(&mut self, form: u64) -> usize {
+    fn record(&mut self, form: u64, new: impl FnOnce() -> (WordInfo, u16)) -> usize {
         let n = self.records.len();
         let r = *self.index.entry(form).or_insert(n);
         if r == n {
+            let (x, t) = new();
             self.records.push([[u32::MAX; ROLES]; 2]);
             self.uses.push(0);
+            self.infos.push(x);
+            self.dict.push(t);
         }
         self.uses[r] = self.uses[r].saturating_add(1);
         r
@@ -1064,23 +1125,6 @@ impl TypeCache {
     }
 }
 
-/// A hasher for keys that are already well-mixed hashes (form hashes): the key itself.
-#[derive(Default)]
-struct MixedKeyHasher(u64);
-
-impl std::hash::Hasher for MixedKeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = x;
-    }
-}
 
 /// Source of the ids that tie a thread's [`TypeCache`] to one tagger.
 static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);

@@ -40,7 +40,7 @@ fn build_store() -> PathBuf {
             root: if i % 2 == 0 { "04".into() } else { "19".into() },
             quad_class: if i % 2 == 0 { 1 } else { 4 },
             goldstein: if i % 2 == 0 { 1.0 } else { -10.0 },
-            date: d.article.published.map(|x| x.to_string()),
+            date: d.article.published.map(|x| x.to_string().into()),
             date_precision: Some(DatePrecision::Day),
             place: Some(place),
             rule: "t".into(),

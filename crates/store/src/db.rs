@@ -341,7 +341,7 @@ impl Store {
             "INSERT INTO actors(article, start, \"end\", code, country, agent, name, entry, antecedent) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
         )?;
         for m in &doc.actors {
-            st.execute(params![rowid, m.start as i64, m.end as i64, m.code, m.country, m.agent, m.name, m.entry, m.antecedent.map(|x| x as i64)])?;
+            st.execute(params![rowid, m.start as i64, m.end as i64, m.code.as_str(), m.country.as_deref(), m.agent.as_deref(), m.name.as_deref(), m.entry.as_str(), m.antecedent.map(|x| x as i64)])?;
         }
         let mut st = self.conn.prepare_cached("INSERT INTO times(article, start, \"end\", kind, value, modifier) VALUES (?1,?2,?3,?4,?5,?6)")?;
         for t in &doc.times {
@@ -403,11 +403,11 @@ impl Store {
                 Ok(ActorMention {
                     start: u(r.get(0)?),
                     end: u(r.get(1)?),
-                    code: r.get(2)?,
-                    country: r.get(3)?,
-                    agent: r.get(4)?,
-                    name: r.get(5)?,
-                    entry: r.get(6)?,
+                    code: r.get::<_, String>(2)?.into(),
+                    country: r.get::<_, Option<String>>(3)?.map(Into::into),
+                    agent: r.get::<_, Option<String>>(4)?.map(Into::into),
+                    name: r.get::<_, Option<String>>(5)?.map(Into::into),
+                    entry: r.get::<_, String>(6)?.into(),
                     antecedent: r.get::<_, Option<i64>>(7)?.map(u),
                     ..Default::default()
                 })
@@ -464,17 +464,17 @@ fn bind_event(st: &mut rusqlite::CachedStatement<'_>, article_rowid: i64, idx: u
     st.execute(params![
         article_rowid, idx as i64, e.sentence as i64, e.evidence.start as i64, e.evidence.end as i64,
         e.predicate.start as i64, e.predicate.end as i64,
-        s.map(|a| &a.code), s.and_then(|a| a.country.as_ref()), s.and_then(|a| a.agent.as_ref()), s.and_then(|a| a.name.as_ref()),
+        s.map(|a| a.code.as_str()), s.and_then(|a| a.country.as_deref()), s.and_then(|a| a.agent.as_deref()), s.and_then(|a| a.name.as_deref()),
         s.map(|a| a.start as i64), s.map(|a| a.end as i64),
-        t.map(|a| &a.code), t.and_then(|a| a.country.as_ref()), t.and_then(|a| a.agent.as_ref()), t.and_then(|a| a.name.as_ref()),
+        t.map(|a| a.code.as_str()), t.and_then(|a| a.country.as_deref()), t.and_then(|a| a.agent.as_deref()), t.and_then(|a| a.name.as_deref()),
         t.map(|a| a.start as i64), t.map(|a| a.end as i64),
-        e.code, e.root, e.quad_class, if e.goldstein.is_finite() { e.goldstein as f64 } else { 0.0 },
-        e.plover, e.plover_mode, e.date, precision_str(e.date_precision), e.date_text, filing_day(e, published),
+        e.code.as_str(), e.root.as_str(), e.quad_class, if e.goldstein.is_finite() { e.goldstein as f64 } else { 0.0 },
+        e.plover.as_deref(), e.plover_mode.as_deref(), e.date.as_deref(), precision_str(e.date_precision), e.date_text.as_deref(), filing_day(e, published),
         p.map(|p| &p.name), p.and_then(|p| p.country.as_ref()), p.and_then(|p| p.admin1.as_ref()),
         p.and_then(|p| finite(p.lat)), p.and_then(|p| finite(p.lon)), p.and_then(|p| p.geonames_id.map(|x| x as i64)),
         p.map(|p| &p.feature), p.map(|p| p.population as i64),
         e.place_span.map(|s| s.start as i64), e.place_span.map(|s| s.end as i64),
-        e.rule, e.negated, e.modality.as_str()
+        e.rule.as_str(), e.negated, e.modality.as_str()
     ])?;
     Ok(())
 }
@@ -522,10 +522,10 @@ pub fn event_from_row(r: &Row, o: usize) -> rusqlite::Result<Event> {
         Ok(match code {
             None => None,
             Some(code) => Some(EventActor {
-                code,
-                country: r.get(o + k + 1)?,
-                agent: r.get(o + k + 2)?,
-                name: r.get(o + k + 3)?,
+                code: code.into(),
+                country: r.get::<_, Option<String>>(o + k + 1)?.map(Into::into),
+                agent: r.get::<_, Option<String>>(o + k + 2)?.map(Into::into),
+                name: r.get::<_, Option<String>>(o + k + 3)?.map(Into::into),
                 start: u(r.get::<_, Option<i64>>(o + k + 4)?.unwrap_or(0)),
                 end: u(r.get::<_, Option<i64>>(o + k + 5)?.unwrap_or(0)),
             }),
@@ -553,18 +553,18 @@ pub fn event_from_row(r: &Row, o: usize) -> rusqlite::Result<Event> {
         predicate: Span::new(u(r.get(o + 3)?), u(r.get(o + 4)?)),
         source: actor(5)?,
         target: actor(11)?,
-        code: r.get(o + 17)?,
-        root: r.get(o + 18)?,
+        code: r.get::<_, String>(o + 17)?.into(),
+        root: r.get::<_, String>(o + 18)?.into(),
         quad_class: r.get::<_, i64>(o + 19)?.clamp(0, 255) as u8,
         goldstein: r.get::<_, f64>(o + 20)? as f32,
-        plover: r.get(o + 21)?,
-        plover_mode: r.get(o + 22)?,
-        date: r.get(o + 23)?,
+        plover: r.get::<_, Option<String>>(o + 21)?.map(Into::into),
+        plover_mode: r.get::<_, Option<String>>(o + 22)?.map(Into::into),
+        date: r.get::<_, Option<String>>(o + 23)?.map(Into::into),
         date_precision: parse_precision(r.get(o + 24)?),
-        date_text: r.get(o + 25)?,
+        date_text: r.get::<_, Option<String>>(o + 25)?.map(Into::into),
         place,
         place_span: ps.zip(pe).map(|(s, e)| Span::new(u(s), u(e))),
-        rule: r.get(o + 36)?,
+        rule: r.get::<_, String>(o + 36)?.into(),
         negated: r.get(o + 37)?,
         modality: parse_modality(&r.get::<_, String>(o + 38)?),
     })

@@ -156,7 +156,7 @@ fn actor_cols(a: &Option<EventActor>, text: &str) -> [String; 10] {
     let mut c: [String; 10] = Default::default();
     let Some(a) = a else { return c };
     let parts = split_actor(&a.code, a.country.as_deref());
-    let name = a.name.clone().unwrap_or_else(|| text.get(a.start..a.end).unwrap_or("").to_string());
+    let name = a.name.as_deref().map(str::to_string).unwrap_or_else(|| text.get(a.start..a.end).unwrap_or("").to_string());
     c[0] = clean(&a.code);
     c[1] = clean(&name.to_uppercase());
     c[2] = parts.country;

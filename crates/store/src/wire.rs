@@ -140,3 +140,23 @@ impl Serialize for DocJson<'_> {
 pub fn doc_json(doc: &Doc) -> Value {
     serde_json::to_value(DocJson(doc)).unwrap_or(Value::Null)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::{Article, Sentence, Token};
+
+    #[test]
+    fn token_fields_are_plain_json_strings() {
+        let mut doc = Doc::new(Article { id: "a".into(), text: "Lavrov met".into(), ..Default::default() });
+        doc.sentences.push(Sentence { start: 0, end: 10, token_start: 0, token_end: 2 });
+        doc.tokens.push(Token { start: 0, end: 6, upos: "PROPN".into(), xpos: "NNP".into(), lemma: "Lavrov".into(), head: 1, deprel: "nsubj".into() });
+        doc.tokens.push(Token { start: 7, end: 10, upos: "VERB".into(), xpos: "VBD".into(), lemma: "meet".into(), head: -1, deprel: "root".into() });
+        let line = serde_json::to_string(&DocJson(&doc)).unwrap();
+        assert!(line.contains(
+            r#""tokens":[{"start":0,"end":6,"text":"Lavrov","upos":"PROPN","xpos":"NNP","lemma":"Lavrov","head":1,"deprel":"nsubj"},{"start":7,"end":10,"text":"met","upos":"VERB","xpos":"VBD","lemma":"meet","head":-1,"deprel":"root"}]"#
+        ), "{line}");
+        // the tree form agrees with the streamed one
+        assert_eq!(doc_json(&doc).to_string(), line);
+    }
+}

@@ -586,9 +586,9 @@ impl Stage for EventDater {
                 continue;
             }
             if let Some((d, p, t)) = d {
-                e.date = Some(d);
+                e.date = Some(d.into());
                 e.date_precision = Some(p);
-                e.date_text = t;
+                e.date_text = t.map(Into::into);
             }
         }
     }

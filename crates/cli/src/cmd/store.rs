@@ -263,7 +263,7 @@ fn query(a: QueryArgs) -> Result<ExitCode> {
     for se in &page {
         if table {
             let e = &se.event;
-            let code = |x: &Option<EventActor>| x.as_ref().map_or("-".to_string(), |a| a.code.clone());
+            let code = |x: &Option<EventActor>| x.as_ref().map_or("-".to_string(), |a| a.code.to_string());
             writeln!(
                 out,
                 "{:>8}  {:<10}  {:<10}  {:<5}  {:<10}  {:>5.1}  {:<14}  {}",
@@ -446,9 +446,9 @@ fn synthetic_doc(rng: &mut Rng, i: usize, n_events: usize) -> Doc {
             let c = COUNTRIES[rng.below(COUNTRIES.len())];
             let ag = AGENTS[rng.below(AGENTS.len())];
             EventActor {
-                code: format!("{c}{ag}"),
+                code: format!("{c}{ag}").into(),
                 country: Some(c.into()),
-                agent: (!ag.is_empty()).then(|| ag.to_string()),
+                agent: (!ag.is_empty()).then(|| ag.into()),
                 name: None,
                 start: 54,
                 end: 63,
@@ -466,7 +466,7 @@ fn synthetic_doc(rng: &mut Rng, i: usize, n_events: usize) -> Doc {
             root: root.into(),
             quad_class: quad,
             goldstein: gold,
-            date: Some(d.to_string()),
+            date: Some(d.to_string().into()),
             date_precision: Some(DatePrecision::Day),
             place: Some(Place {
                 name: format!("Place {}", rng.below(500)),
