@@ -124,9 +124,14 @@ struct Index {
     id_starts: &'static [u8],
     ids: &'static [u8],
     n: usize,
-    /// Per first byte of a key: the range of keys starting with it (built on first use), so
-    /// a search compares a few keys of one letter instead of the whole index.
+    /// Per bucket of keys (first two bytes, see [`bucket`]): where its run of keys starts
+    /// (built on first use), so a search compares a few keys instead of the whole index.
     by_first: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// The bucket of keys starting with bytes `a`, `b` (`b` = 0 for one-byte keys).
+fn bucket(a: u8, b: u8) -> usize {
+    (a as usize) << 8 | b as usize
 }
 
 fn u32_at(a: &[u8], i: usize) -> u32 {
@@ -138,24 +143,29 @@ impl Index {
         let (a, b) = (u32_at(self.key_starts, i) as usize, u32_at(self.key_starts, i + 1) as usize);
         self.keys.get(a..b).unwrap_or(&[])
     }
-    /// The keys that share `key`'s first byte (all keys for an empty `key`).
+    /// The keys that share `key`'s first two bytes (its first byte for a one-byte `key`, all
+    /// keys for an empty one).
     fn range(&self, key: &[u8]) -> (usize, usize) {
-        let Some(&b) = key.first() else { return (0, self.n) };
         let by = self.by_first.get_or_init(|| {
-            // keys are sorted: the start of each first byte's run, then the end
-            let mut v = vec![0u32; 257];
+            // keys are sorted, and so are their buckets (first byte, second byte or 0): the
+            // end of each bucket's run, then the running maximum gives each run's start
+            let mut v = vec![0u32; (1 << 16) + 1];
             for i in 0..self.n {
-                if let Some(&c) = self.key(i).first() {
-                    v[c as usize + 1] = i as u32 + 1;
+                let k = self.key(i);
+                if let Some(&c) = k.first() {
+                    v[bucket(c, k.get(1).copied().unwrap_or(0)) + 1] = i as u32 + 1;
                 }
             }
-            for c in 1..257 {
-                v[c] = v[c].max(v[c - 1]);
+            for b in 1..v.len() {
+                v[b] = v[b].max(v[b - 1]);
             }
             v
         });
-        // the run of byte `b` ends at v[b + 1] and starts where the runs below it end
-        (by[b as usize] as usize, by[b as usize + 1] as usize)
+        match *key {
+            [] => (0, self.n),
+            [c] => (by[bucket(c, 0)] as usize, by[bucket(c, 255) + 1] as usize),
+            [c, d, ..] => (by[bucket(c, d)] as usize, by[bucket(c, d) + 1] as usize),
+        }
     }
     fn find(&self, key: &str) -> Option<usize> {
         let key = key.as_bytes();
