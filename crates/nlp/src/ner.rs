@@ -161,27 +161,9 @@ pub struct NerExample {
 /// everything after [`DocMemory::LIMIT`] words.
 #[derive(Clone, Debug, Default)]
 pub struct DocMemory {
-    seen: std::collections::HashMap<u64, u8, std::hash::BuildHasherDefault<MixHasher>>,
-}
-
-/// A hasher for `u64` keys that are hashes already (but maybe weak in their low bits, as
-/// FNV's are): the SplitMix64 finalizer of the key.
-#[derive(Default)]
-struct MixHasher(u64);
-
-impl std::hash::Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = crate::perceptron::splitmix(self.0);
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = crate::perceptron::splitmix(x);
-    }
+    /// By the SplitMix64 finalizer of the word key (the keys may be weak in their low bits,
+    /// as FNV's are; the finalizer is a bijection).
+    seen: crate::perceptron::MixedMap<u8>,
 }
 
 impl DocMemory {
@@ -195,7 +177,7 @@ impl DocMemory {
         if self.seen.is_empty() {
             return 0;
         }
-        self.seen.get(&key).copied().unwrap_or(0)
+        self.seen.get(&crate::perceptron::splitmix(key)).copied().unwrap_or(0)
     }
     fn add(&mut self, keys: impl Iterator<Item = u64>, label: EntityLabel) {
         if self.seen.len() >= Self::LIMIT {
@@ -203,7 +185,7 @@ impl DocMemory {
         }
         let bit = 1u8 << type_index(label);
         for k in keys {
-            *self.seen.entry(k).or_insert(0) |= bit;
+            *self.seen.entry(crate::perceptron::splitmix(k)).or_insert(0) |= bit;
         }
     }
     fn add_spans(&mut self, toks: &[NerTok], spans: &[(usize, usize, EntityLabel)]) {
