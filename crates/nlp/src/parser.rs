@@ -166,7 +166,7 @@ impl LabelTable {
         }
         for &r in rows {
             let last = self.slots[(r & self.mask) as usize][3];
-            if last & OVERFLOW != 0 && last != EMPTY {
+            if last & OVERFLOW != 0 {
                 prefetch(self.extra.as_ptr().wrapping_add((last & !OVERFLOW) as usize));
             }
         }

@@ -453,16 +453,12 @@ impl Tagger {
     /// finds its rows in cache. Sums are taken in a different order than in training, which
     /// can only matter on (practically absent) exact ties.
     pub fn tag_infos(&self, ws: &[WordInfo], out: &mut Vec<usize>) {
-        let mut run = |sc: &mut Scratch| {
+        with_scratch(|sc| {
             self.begin(sc, ws.len());
             for x in ws {
                 self.push_word(sc, x.form, || *x);
             }
             self.tag_fast(ws, out, sc)
-        };
-        SCRATCH.with(|sc| match sc.try_borrow_mut() {
-            Ok(mut sc) => run(&mut sc),
-            Err(_) => run(&mut Scratch::default()),
         })
     }
 
@@ -470,7 +466,7 @@ impl Tagger {
     /// [`WordInfo::new`] gives them) and `out` with their tag ids. The infos of a word type
     /// come from the thread's cache when the type was seen lately.
     pub fn tag_words<'a>(&self, words: impl ExactSizeIterator<Item = &'a str>, infos: &mut Vec<WordInfo>, out: &mut Vec<usize>) {
-        let run = |sc: &mut Scratch| {
+        with_scratch(|sc| {
             self.begin(sc, words.len());
             infos.clear();
             for w in words {
@@ -480,10 +476,6 @@ impl Tagger {
                 infos.push(sc.cache.infos[r]);
             }
             self.tag_fast(infos, out, sc)
-        };
-        SCRATCH.with(|sc| match sc.try_borrow_mut() {
-            Ok(mut sc) => run(&mut sc),
-            Err(_) => run(&mut Scratch::default()),
         })
     }
 
@@ -1131,6 +1123,14 @@ static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Runs `f` on the thread's scratch space (on a fresh one if it is in use).
+fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|sc| match sc.try_borrow_mut() {
+        Ok(mut sc) => f(&mut sc),
+        Err(_) => f(&mut Scratch::default()),
+    })
 }
 
 fn decode(

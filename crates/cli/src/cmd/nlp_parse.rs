@@ -112,17 +112,7 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
         let topts = nlp::tagger::TrainOptions { folds: a.jackknife, ..Default::default() };
         eprintln!("jackknifing tags over {} folds", a.jackknife);
         let (t, jack) = nlp::tagger::train_jackknifed(&train, clusters.clone(), &topts, |m| eprintln!("tagger: {m}"));
-        let (mut same, mut total) = (0usize, 0usize);
-        for (s, tags) in train.iter_mut().zip(&jack) {
-            if tags.len() == s.words.len() {
-                for (w, (u, x)) in s.words.iter_mut().zip(tags) {
-                    same += usize::from(w.upos == *u);
-                    total += 1;
-                    w.upos = u.clone();
-                    w.xpos = x.clone();
-                }
-            }
-        }
+        let (same, total) = use_tags(&mut train, &jack);
         eprintln!("jackknifed training tags: UPOS agreement with gold {:.2}% ({:.0}s)", pct(same, total), t0.elapsed().as_secs_f64());
         if let Some(out) = &a.tagger_out {
             std::fs::write(out, t.to_bytes()).with_context(|| format!("writing {}", out.display()))?;
@@ -519,17 +509,7 @@ fn jackknife_tags(tb: &mut [conllu::Sentence], folds: usize, clusters: &WordClus
     if tags.len() != tb.len() {
         bail!("jackknifed tags: {} sentences for {}", tags.len(), tb.len());
     }
-    let (mut same, mut total) = (0usize, 0usize);
-    for (s, t) in tb.iter_mut().zip(&tags) {
-        if t.len() == s.words.len() {
-            for (w, (u, x)) in s.words.iter_mut().zip(t) {
-                same += usize::from(w.upos == *u);
-                total += 1;
-                w.upos = u.clone();
-                w.xpos = x.clone();
-            }
-        }
-    }
+    let (same, total) = use_tags(tb, &tags);
     eprintln!("jackknifed training tags: UPOS agreement with the treebank {:.2}%", pct(same, total));
     Ok(())
 }
@@ -718,6 +698,23 @@ struct BenchArgs {
 }
 
 /// Peak resident set size in kB (VmHWM), if the platform reports it.
+/// Replaces the treebank's (UPOS, XPOS) tags with `tags` (per sentence; a sentence whose
+/// count differs keeps its own) and returns (words whose UPOS was already that, words replaced).
+fn use_tags(sents: &mut [nlp::conllu::Sentence], tags: &[Vec<(String, String)>]) -> (usize, usize) {
+    let (mut same, mut total) = (0usize, 0usize);
+    for (s, t) in sents.iter_mut().zip(tags) {
+        if t.len() == s.words.len() {
+            for (w, (u, x)) in s.words.iter_mut().zip(t) {
+                same += usize::from(w.upos == *u);
+                total += 1;
+                w.upos = u.clone();
+                w.xpos = x.clone();
+            }
+        }
+    }
+    (same, total)
+}
+
 /// CPU time of the calling thread, in seconds: the stage timings of `bench nlp` count it
 /// beside wall time, so that other work on the machine does not inflate them.
 pub(crate) fn thread_cpu_s() -> f64 {
