@@ -129,41 +129,32 @@ fn actor_case(units: &[String]) -> CaseReq {
     }
 }
 
-/// Reads one PETRARCH actor file into `dict`; malformed lines go to `warnings`.
-pub fn read_actor_file(
-    dict: &mut Dict,
-    path: &Path,
-    warnings: &mut Vec<String>,
-) -> Result<usize, String> {
+/// One actor of a PETRARCH actor file: its entry (codes, kind) and its phrases (the name
+/// line and the `+` synonyms), each as (word keys, text with `_` as spaces, line number).
+pub struct ActorRecord {
+    /// The entry.
+    pub entry: ActorEntry,
+    /// Its phrases.
+    pub phrases: Vec<(Vec<String>, String, u32)>,
+}
+
+/// Reads one PETRARCH actor file into actor records; malformed lines go to `warnings`.
+pub fn read_actor_records(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<ActorRecord>, String> {
     let text = read(path)?;
     let label = file_label(path);
     let file: std::sync::Arc<str> = label.as_str().into();
-    let mut count = 0;
-    // current entry: phrases (keys, line) and codes
-    let mut phrases: Vec<(Vec<String>, u32)> = Vec::new();
+    let mut out = Vec::new();
+    // current entry: phrases and codes
+    let mut phrases: Vec<(Vec<String>, String, u32)> = Vec::new();
     let mut codes: Vec<DatedCode> = Vec::new();
     let mut head: Option<(String, u32)> = None;
 
-    let flush = |dict: &mut Dict,
-                 head: &mut Option<(String, u32)>,
-                 phrases: &mut Vec<(Vec<String>, u32)>,
-                 codes: &mut Vec<DatedCode>,
-                 warnings: &mut Vec<String>,
-                 count: &mut usize| {
+    let mut flush = |head: &mut Option<(String, u32)>, phrases: &mut Vec<(Vec<String>, String, u32)>, codes: &mut Vec<DatedCode>, warnings: &mut Vec<String>| {
         if let Some((name, line)) = head.take() {
             if codes.is_empty() {
-                warnings.push(format!(
-                    "{label}:{line}: actor '{name}' has no code; skipped"
-                ));
+                warnings.push(format!("{label}:{line}: actor '{name}' has no code; skipped"));
             } else {
-                let mut entry = ActorEntry {
-                    name: name.clone(),
-                    dated: Vec::new(),
-                    default: None,
-                    kind: NameKind::Petrarch,
-                    female: None,
-                    file: file.clone(),
-                };
+                let mut entry = ActorEntry { name, dated: Vec::new(), default: None, kind: NameKind::Petrarch, female: None, file: file.clone() };
                 for c in codes.drain(..) {
                     if c.from.is_none() && c.to.is_none() {
                         if entry.default.is_none() {
@@ -175,19 +166,10 @@ pub fn read_actor_file(
                 }
                 // Phoenix lists people with date-bounded roles; treat such entries as people
                 // (they compose with titles and take personal pronouns)
-                if !entry.dated.is_empty()
-                    && entry.dated.iter().all(|c| c.code.len() > 3)
-                    && entry.default.as_ref().is_none_or(|c| c.len() > 3)
-                {
+                if !entry.dated.is_empty() && entry.dated.iter().all(|c| c.code.len() > 3) && entry.default.as_ref().is_none_or(|c| c.len() > 3) {
                     entry.kind = NameKind::Person;
                 }
-                let idx = dict.actor_entries.len() as u32;
-                dict.actor_entries.push(entry);
-                for (keys, l) in phrases.drain(..) {
-                    let case = actor_case(&keys);
-                    dict.add_actor_phrase(&keys, idx, case, l);
-                    *count += 1;
-                }
+                out.push(ActorRecord { entry, phrases: std::mem::take(phrases) });
             }
         }
         phrases.clear();
@@ -211,9 +193,7 @@ pub fn read_actor_file(
         }
         if phrase.is_empty() {
             if head.is_none() {
-                warnings.push(format!(
-                    "{label}:{n}: code line without an actor name; skipped"
-                ));
+                warnings.push(format!("{label}:{n}: code line without an actor name; skipped"));
             } else {
                 codes.extend(parsed);
             }
@@ -223,40 +203,39 @@ pub fn read_actor_file(
             Some(p) => (true, p.trim()),
             None => (false, phrase),
         };
-        let units = phrase_keys(p.trim_end_matches('_'));
+        let p = p.trim().trim_end_matches('_');
+        let units = phrase_keys(p);
         if units.is_empty() {
             warnings.push(format!("{label}:{n}: empty actor name; skipped"));
             continue;
         }
         if is_syn {
             if head.is_none() {
-                warnings.push(format!(
-                    "{label}:{n}: synonym '+{p}' before any actor; skipped"
-                ));
+                warnings.push(format!("{label}:{n}: synonym '+{p}' before any actor; skipped"));
                 continue;
             }
         } else {
-            flush(
-                dict,
-                &mut head,
-                &mut phrases,
-                &mut codes,
-                warnings,
-                &mut count,
-            );
-            head = Some((p.trim_end_matches('_').replace('_', " "), n));
+            flush(&mut head, &mut phrases, &mut codes, warnings);
+            head = Some((p.replace('_', " "), n));
         }
-        phrases.push((units, n));
+        phrases.push((units, p.replace('_', " "), n));
         codes.extend(parsed);
     }
-    flush(
-        dict,
-        &mut head,
-        &mut phrases,
-        &mut codes,
-        warnings,
-        &mut count,
-    );
+    flush(&mut head, &mut phrases, &mut codes, warnings);
+    Ok(out)
+}
+
+/// Reads one PETRARCH actor file into `dict`; malformed lines go to `warnings`.
+pub fn read_actor_file(dict: &mut Dict, path: &Path, warnings: &mut Vec<String>) -> Result<usize, String> {
+    let mut count = 0;
+    for rec in read_actor_records(path, warnings)? {
+        let idx = dict.actor_entries.len() as u32;
+        dict.actor_entries.push(rec.entry);
+        for (keys, _, line) in rec.phrases {
+            dict.add_actor_phrase(&keys, idx, actor_case(&keys), line);
+            count += 1;
+        }
+    }
     Ok(count)
 }
 

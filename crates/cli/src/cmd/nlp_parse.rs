@@ -373,6 +373,11 @@ struct TrainNerArgs {
     /// … and the actor dictionaries (countries, organisations, people) in this folder.
     #[arg(long, default_value = "dictionaries/actors")]
     names_actors: PathBuf,
+    /// … and the people and organisations of these PETRARCH actor dictionaries (Phoenix's
+    /// international actors: IGOs, NGOs, companies; and non-state armed groups); a missing
+    /// file is skipped with a note.
+    #[arg(long, num_args = 1.., default_values = ["../shared/data/petrarch/dictionaries/phoenix/Phoenix.International.actors.txt", "../shared/data/petrarch/dictionaries/phoenix/Phoenix.MilNonState.actors.txt"])]
+    names_petrarch: Vec<PathBuf>,
     /// Train without name features.
     #[arg(long)]
     no_names: bool,
@@ -384,6 +389,9 @@ struct TrainNerArgs {
     /// trains on the treebank's tags.
     #[arg(long, default_value_t = 0)]
     jackknife: usize,
+    /// Share of capitalized training tokens whose word is hidden in each pass (word dropout).
+    #[arg(long, default_value_t = NerTrainOptions::default().word_dropout)]
+    word_dropout: f32,
     /// Average the weights of this many models, each trained with its own shuffling seed.
     #[arg(long, default_value_t = NerTrainOptions::default().models)]
     models: usize,
@@ -395,8 +403,10 @@ struct TrainNerArgs {
 
 /// The NER's name set: GeoNames places (cities from `min_pop` people; every country,
 /// continent, first-level area, region, sea and landmark; demonyms) and the actor
-/// dictionaries' countries, capitals, demonyms, organisations and people.
-fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path) -> Result<nlp::ner::names::NameSet> {
+/// dictionaries' countries, capitals, demonyms, organisations and people; and the people and
+/// organisations (entries with a role or group code, not a bare country code) of the PETRARCH
+/// actor files `petrarch`.
+fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf]) -> Result<nlp::ner::names::NameSet> {
     use geo::Feature;
     use nlp::ner::names::{bits, NameSet};
     let mut names: Vec<(String, u8)> = Vec::new();
@@ -441,6 +451,22 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path) -> Result<nlp::ner::n
             for v in values.split('|').map(str::trim).filter(|v| !v.is_empty()) {
                 names.push((v.to_string(), b));
             }
+        }
+    }
+    let mut warnings = Vec::new();
+    for f in petrarch {
+        if !f.is_file() {
+            eprintln!("note: {} not found; NER name features without it", f.display());
+            continue;
+        }
+        for rec in actors::petrarch::read_actor_records(f, &mut warnings).map_err(|e| anyhow!(e))? {
+            let code = rec.entry.default.as_deref().or(rec.entry.dated.first().map(|c| c.code.as_str())).unwrap_or("");
+            let b = match rec.entry.kind {
+                actors::dict::NameKind::Person => bits::PER,
+                _ if code.len() > 3 => bits::ORG,
+                _ => continue,
+            };
+            names.extend(rec.phrases.into_iter().map(|(_, text, _)| (text, b)));
         }
     }
     let toks: Vec<(Vec<&str>, u8)> = names.iter().map(|(n, b)| (nlp::tokenize::tokens(n).iter().map(|t| &n[t.start..t.end]).collect(), *b)).collect();
@@ -543,9 +569,9 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     }
     let (dev, m2) = with_tags(&read_iob(&a.dev)?, Some(&dev_tb));
     eprintln!("NER: {} training sentences ({m1} without tags), {} dev ({m2} without tags)", train.len(), dev.len());
-    let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors)? };
+    let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors, &a.names_petrarch)? };
     eprintln!("name set: {} keys", names.len());
-    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, skip_o_propn: a.skip_o_propn, doc_memory: !a.no_doc_memory, models: a.models };
+    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, skip_o_propn: a.skip_o_propn, doc_memory: !a.no_doc_memory, models: a.models, word_dropout: a.word_dropout };
     let ner = Ner::train(&train, clusters, names, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
     let mut bytes = Vec::new();
     ner.save(&mut bytes)?;
