@@ -316,6 +316,15 @@ fn petrarch_format_with_malformed_lines() {
     assert_eq!(find(&d, "Sylvania ministry").code, "SYLGOV");
     assert_eq!(find(&d, "Freedonian charity").code, "NGOFRD");
     assert_eq!(find(&d, "Congressmen").code, "---LEG");
+
+    // the same file as records (the NER's name list reads these): phrases with their text,
+    // people told from places by their dated role codes
+    let mut w = Vec::new();
+    let recs = actors::petrarch::read_actor_records(&actors, &mut w).unwrap();
+    let names: Vec<(&str, Vec<&str>, actors::dict::NameKind)> = recs.iter().map(|r| (r.entry.name.as_str(), r.phrases.iter().map(|p| p.1.as_str()).collect(), r.entry.kind)).collect();
+    use actors::dict::NameKind::{Person, Petrarch};
+    assert_eq!(names, vec![("FREEDONIA", vec!["FREEDONIA", "FREEDONIAN", "FREDONIA"], Petrarch), ("SYLVANIA", vec!["SYLVANIA"], Petrarch), ("RUFUS FIREFLY", vec!["RUFUS FIREFLY"], Person), ("TRENTINO", vec!["TRENTINO"], Petrarch)]);
+    assert_eq!(w.len(), 4, "{w:?}"); // bad date, missing ], two actors left without a code
     std::fs::remove_dir_all(&dir).ok();
 }
 
