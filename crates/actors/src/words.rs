@@ -149,6 +149,18 @@ pub fn phrase_units(phrase: &str) -> Vec<(String, String)> {
     keys
 }
 
+/// Titles written before a person's name, lowercase without a period: honorifics, ranks
+/// and the offices most often used as titles ("Mr Blair", "Gen. Petraeus", "Chancellor
+/// Merkel"). The NER learns from them that such a word is not part of the name.
+pub const NAME_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "mx", "miss", "messrs", "dr", "prof", "professor", "sir", "dame", "lord",
+    "lady", "rev", "reverend", "fr", "gen", "general", "lt", "col", "colonel", "sgt", "sergeant",
+    "capt", "captain", "maj", "major", "adm", "admiral", "cmdr", "sen", "senator", "rep", "gov",
+    "governor", "pres", "president", "vice president", "prime minister", "chancellor", "king",
+    "queen", "prince", "princess", "pope", "emir", "sultan", "mayor", "minister",
+    "judge", "ambassador", "hon",
+];
+
 const ABBREV: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "sgt", "capt", "maj", "sen", "rep", "gov",
     "st", "jr", "sr", "no", "vs", "rev", "adm", "cmdr", "pres", "amb", "hon", "messrs",

@@ -53,11 +53,16 @@ fn part(c: usize) -> Option<(usize, usize)> {
 /// are constrained (they continue an open entity of their type); an entity left open by
 /// `B`/`I` before anything else is closed there (see [`spans_of`]), which keeps greedy
 /// decoding from being forced to stretch an entity it cannot end.
-fn allowed(prev: Option<usize>, cur: usize) -> bool {
+///
+/// No entity starts at a title (`title`: the token is a known title and nothing else, "Mr",
+/// "President"): titles are written before names and left out of them, and news writes
+/// "Mr Blair" without the period the training text has.
+fn allowed(prev: Option<usize>, cur: usize, title: bool) -> bool {
     let open = prev.and_then(part).filter(|&(_, k)| k < 2).map(|(t, _)| t);
     match part(cur) {
         Some((t, 1 | 2)) => open == Some(t),
-        _ => true,
+        Some(_) => !title,
+        None => true,
     }
 }
 
@@ -326,17 +331,18 @@ impl<'a, S: Scorer> Decoder<'a, S> {
             self.scores.iter_mut().for_each(|x| *x = 0.0);
             self.model.score_into(&self.feats, &mut self.scores);
             let prev = if i > 0 { Some(y[i - 1]) } else { None };
-            let guess = argmax(&self.scores, |c| allowed(prev, c));
+            let title = feats::title_only(&toks[i]);
+            let guess = argmax(&self.scores, |c| allowed(prev, c, title));
             if let Some(g) = gold {
                 // when our own history makes the gold class impossible, learn the closest
-                // allowed one (the same type and position where possible)
-                let truth = if allowed(prev, g[i]) {
+                // allowed one (the same type and position where possible; else O)
+                let truth = if allowed(prev, g[i], title) {
                     g[i]
                 } else {
                     match part(g[i]) {
-                        Some((t, 1)) => class(t, 0),
-                        Some((t, _)) => class(t, 3),
-                        None => 0,
+                        Some((t, 1)) if !title => class(t, 0),
+                        Some((t, _)) if !title => class(t, 3),
+                        _ => 0,
                     }
                 };
                 // `skip_o_propn`: the first-version training data misses many entities, so
@@ -523,7 +529,8 @@ impl Ner {
                 m.score_into(&feats, &mut scores);
             }
             let prev = if i > 0 { Some(y[i - 1]) } else { None };
-            y.push(argmax(&scores, |k| allowed(prev, k)));
+            let title = feats::title_only(&toks[i]);
+            y.push(argmax(&scores, |k| allowed(prev, k, title)));
         }
         c.y = y;
         c.stat = stat;
@@ -957,10 +964,13 @@ mod tests {
         let spans = vec![(0, 1, EntityLabel::ORG), (2, 5, EntityLabel::PER)];
         let y = gold_classes(6, &spans);
         assert_eq!(spans_of(&y), spans);
-        assert!(!allowed(None, class(0, 1)));
-        assert!(allowed(Some(class(0, 0)), 0));
-        assert!(!allowed(Some(class(1, 0)), class(0, 2)));
-        assert!(allowed(Some(class(2, 1)), class(2, 2)));
+        assert!(!allowed(None, class(0, 1), false));
+        assert!(allowed(Some(class(0, 0)), 0, false));
+        assert!(!allowed(Some(class(1, 0)), class(0, 2), false));
+        assert!(allowed(Some(class(2, 1)), class(2, 2), false));
+        // no entity starts at a title; one already open may go on through it
+        assert!(!allowed(None, class(0, 0), true) && !allowed(Some(0), class(2, 3), true));
+        assert!(allowed(None, 0, true) && allowed(Some(class(1, 0)), class(1, 1), true));
         // an entity left open is closed before the next one
         assert_eq!(spans_of(&[class(0, 0), class(0, 1), 0, class(1, 0)]), vec![(0, 2, EntityLabel::PER), (3, 4, EntityLabel::ORG)]);
     }
@@ -1018,6 +1028,19 @@ mod tests {
         let found: Vec<(&str, EntityLabel)> = doc.entities.iter().map(|e| (doc.span_text(e.start, e.end), e.label)).collect();
         assert!(found.contains(&("Damascus", EntityLabel::LOC)), "{found:?}");
         assert!(found.iter().any(|(t, l)| t.contains("Lavrov") && *l == EntityLabel::PER), "{found:?}");
+        // titles, with or without their period, are left out of names (news writes "Mr Blair")
+        let words: Vec<String> = "But Mr Leigh told Dr. Hewitt and Prime Minister Tony Blair that the plan failed .".split(' ').map(String::from).collect();
+        let mut doc = crate::parser::tests::one_sentence_doc(&words);
+        let tags = ["CCONJ", "PROPN", "PROPN", "VERB", "PROPN", "PROPN", "CCONJ", "PROPN", "PROPN", "PROPN", "PROPN", "SCONJ", "DET", "NOUN", "VERB", "PUNCT"];
+        for (t, u) in doc.tokens.iter_mut().zip(tags) {
+            t.upos = u.into();
+        }
+        ner.tag_sentence(&mut doc, 0);
+        let found: Vec<(&str, EntityLabel)> = doc.entities.iter().map(|e| (doc.span_text(e.start, e.end), e.label)).collect();
+        for name in ["Hewitt", "Tony Blair"] {
+            assert!(found.contains(&(name, EntityLabel::PER)), "{name}: {found:?}");
+        }
+        assert!(found.iter().all(|(t, _)| !["Mr", "Dr", "Prime"].iter().any(|w| t.starts_with(w))), "{found:?}");
         let odd: Vec<String> = (0..20_000).map(|i| ["\u{1F600}", "\u{0007}", "Москва", "北京", "X", ",", "al-Assad"][i % 7].to_string()).collect();
         let mut doc = crate::parser::tests::one_sentence_doc(&odd);
         ner.tag_sentence(&mut doc, 0);

@@ -80,7 +80,9 @@ impl NerTok {
     pub(crate) fn new(form: &str, upos: &str, xpos: &str, first: bool, wc: &WordClusters) -> NerTok {
         let class = wc.get(form);
         let lower: String = form.to_lowercase();
-        let lower_h = h(10, &lower);
+        // an abbreviation is the same word with or without its period ("Mr." and the
+        // British "Mr", "Corp." and "Corp")
+        let lower_h = h(10, lower.strip_suffix('.').filter(|w| !w.is_empty()).unwrap_or(&lower));
         let n_chars = lower.chars().count();
         let cut_pre = |k: usize| lower.char_indices().nth(k).map_or(lower.len(), |c| c.0);
         let cut_suf = |k: usize| if n_chars > k { lower.char_indices().nth(n_chars - k).map_or(0, |c| c.0) } else { 0 };
@@ -149,6 +151,11 @@ pub(crate) fn mark_memory(toks: &mut [NerTok], get: impl Fn(u64) -> u8) {
     for t in toks {
         t.mem = get(t.gkey) as u64;
     }
+}
+
+/// Whether the token is covered by a known title and nothing else ("Mr", "Prime Minister").
+pub(crate) fn title_only(t: &NerTok) -> bool {
+    t.gaz != 0 && (t.gaz - 1) / 4 == super::names::bits::TITLE as u64
 }
 
 /// Marks runs of capitalized words, joined by connectors ("Bank of New York"), with each

@@ -22,8 +22,10 @@ pub mod bits {
     pub const ORG: u8 = 8;
     /// A demonym or national adjective ("Syrian", "Afghans").
     pub const DEMONYM: u8 = 16;
+    /// A title or honorific written before a name ("Mr", "Dr.", "President"): not part of it.
+    pub const TITLE: u8 = 32;
     /// All kinds.
-    pub const ALL: u8 = 31;
+    pub const ALL: u8 = 63;
 }
 /// A longer name starts with these tokens.
 pub const PREFIX: u8 = 128;

@@ -405,7 +405,7 @@ struct TrainNerArgs {
 /// continent, first-level area, region, sea and landmark; demonyms) and the actor
 /// dictionaries' countries, capitals, demonyms, organisations and people; and the people and
 /// organisations (entries with a role or group code, not a bare country code) of the PETRARCH
-/// actor files `petrarch`.
+/// actor files `petrarch`; and titles written before names (`actors::words::NAME_TITLES`).
 fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf]) -> Result<nlp::ner::names::NameSet> {
     use geo::Feature;
     use nlp::ner::names::{bits, NameSet};
@@ -453,6 +453,7 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf])
             }
         }
     }
+    names.extend(actors::words::NAME_TITLES.iter().map(|t| (t.to_string(), bits::TITLE)));
     let mut warnings = Vec::new();
     for f in petrarch {
         if !f.is_file() {
