@@ -37,6 +37,9 @@ struct TrainParserArgs {
     /// Development treebank, scored after training.
     #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-dev.conllu")]
     dev: PathBuf,
+    /// Also train on these treebanks (e.g. the dev set, once settings are chosen).
+    #[arg(long)]
+    extra: Vec<PathBuf>,
     /// Where to write the model.
     #[arg(long, default_value = "models/parser.bin")]
     out: PathBuf,
@@ -92,6 +95,9 @@ struct TrainParserArgs {
 
 fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     let mut train = read_conllu(&a.train)?;
+    for x in &a.extra {
+        train.extend(read_conllu(x)?);
+    }
     let dev = read_conllu(&a.dev)?;
     let opts = TrainOptions {
         epochs: a.epochs,

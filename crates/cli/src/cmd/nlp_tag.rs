@@ -47,6 +47,9 @@ struct TrainArgs {
     /// Development CoNLL-U file, scored after training.
     #[arg(long, default_value_t = format!("{EWT}/en_ewt-ud-dev.conllu"))]
     dev: String,
+    /// Also train on these CoNLL-U files (e.g. the dev set, once settings are chosen).
+    #[arg(long)]
+    extra: Vec<PathBuf>,
     /// Output model file (the tagger; the lemmatizer goes beside it as lemma.bin).
     #[arg(long, default_value = "models/tagger.bin")]
     out: PathBuf,
@@ -152,7 +155,10 @@ fn eval_lemma(a: EvalArgs) -> Result<ExitCode> {
 fn train_tagger(a: TrainArgs) -> Result<ExitCode> {
     let t0 = Instant::now();
     let which: Vec<&str> = a.only.split(',').map(str::trim).collect();
-    let train = read(Path::new(&a.train))?;
+    let mut train = read(Path::new(&a.train))?;
+    for x in &a.extra {
+        train.extend(read(x)?);
+    }
     let dev = read(Path::new(&a.dev))?;
     let mut summary = Vec::new();
     let mut trained = None;
