@@ -218,14 +218,11 @@ pub struct NerTrainOptions {
     pub doc_memory: bool,
     /// Models trained (each with its own shuffling seed) whose weights are averaged.
     pub models: usize,
-    /// Share of capitalized training tokens whose word identity is hidden in each pass (so
-    /// that the model learns to find names it has not seen from their shape and context).
-    pub word_dropout: f32,
 }
 
 impl Default for NerTrainOptions {
     fn default() -> Self {
-        NerTrainOptions { epochs: 12, seed: 23, bits: 18, min_abs: 0.0, skip_o_propn: false, doc_memory: true, models: 1, word_dropout: 0.0 }
+        NerTrainOptions { epochs: 12, seed: 23, bits: 18, min_abs: 0.0, skip_o_propn: false, doc_memory: true, models: 1 }
     }
 }
 
@@ -609,13 +606,6 @@ impl Ner {
                     }
                     mark_memory(&mut prepared[k].0, |key| memory.get(key));
                     let (toks, gold) = &prepared[k];
-                    let dropped: Vec<NerTok>;
-                    let toks = if opts.word_dropout > 0.0 {
-                        dropped = toks.iter().map(|t| if t.capish && rng.unit() < opts.word_dropout as f64 { t.unknown_word() } else { t.clone() }).collect();
-                        &dropped
-                    } else {
-                        toks
-                    };
                     // Decode with the current weights, then apply the updates collected on the way
                     // (the weights are borrowed while decoding).
                     let mut updates: Vec<(Vec<u64>, usize, usize)> = Vec::new();

@@ -31,7 +31,7 @@ pub(crate) struct NerTok {
     /// Its length in tokens (0 when none).
     glen: u64,
     /// Capitalized (title case or all capitals, with a letter).
-    pub(crate) capish: bool,
+    capish: bool,
     /// A word that may join capitalized words into one name ("of", "and", "&", "-", …).
     conn: bool,
     /// The run of capitalized words (joined by connectors) the token is in: BILOU position
@@ -117,16 +117,6 @@ impl NerTok {
         }
     }
 }
-
-impl NerTok {
-    /// The token with its word identity hidden (its shape, affixes, tags, class and marks
-    /// kept): how a name never seen in training looks (word dropout).
-    pub(crate) fn unknown_word(&self) -> NerTok {
-        NerTok { lower: UNKNOWN, form: UNKNOWN, ..self.clone() }
-    }
-}
-
-const UNKNOWN: u64 = 0x7f4a_7c15_9e37_79b9;
 
 /// Marks the tokens covered by known names (longest matches; see [`NameSet::matches`]).
 pub(crate) fn mark_names(toks: &mut [NerTok], names: &NameSet, keys: &mut Vec<u64>, found: &mut Vec<Match>) {

@@ -395,9 +395,6 @@ struct TrainNerArgs {
     /// trains on the treebank's tags.
     #[arg(long, default_value_t = 0)]
     jackknife: usize,
-    /// Share of capitalized training tokens whose word is hidden in each pass (word dropout).
-    #[arg(long, default_value_t = NerTrainOptions::default().word_dropout)]
-    word_dropout: f32,
     /// Average the weights of this many models, each trained with its own shuffling seed.
     #[arg(long, default_value_t = NerTrainOptions::default().models)]
     models: usize,
@@ -578,7 +575,7 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     eprintln!("NER: {} training sentences ({m1} without tags), {} dev ({m2} without tags)", train.len(), dev.len());
     let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors, &a.names_petrarch)? };
     eprintln!("name set: {} keys", names.len());
-    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, skip_o_propn: a.skip_o_propn, doc_memory: !a.no_doc_memory, models: a.models, word_dropout: a.word_dropout };
+    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, skip_o_propn: a.skip_o_propn, doc_memory: !a.no_doc_memory, models: a.models };
     let ner = Ner::train(&train, clusters, names, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
     let mut bytes = Vec::new();
     ner.save(&mut bytes)?;
