@@ -146,7 +146,8 @@ mod huge {
         }
         unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
             if large(&l) {
-                map(mapped_len(l.size()))
+                // a fresh mapping is zeroed by the kernel
+                unsafe { self.alloc(l) }
             } else {
                 unsafe { System.alloc_zeroed(l) }
             }
