@@ -361,8 +361,8 @@ struct TrainNerArgs {
     /// Random seed.
     #[arg(long, default_value_t = NerTrainOptions::default().seed)]
     seed: u64,
-    /// Hash bits.
-    #[arg(long, default_value_t = NerTrainOptions::default().bits)]
+    /// Hash bits (the built-in model's: 2^20 rows).
+    #[arg(long, default_value_t = 20)]
     bits: u32,
     /// Weights below this magnitude are dropped (smaller model).
     #[arg(long, default_value_t = 0.0)]
@@ -392,8 +392,8 @@ struct TrainNerArgs {
     no_doc_memory: bool,
     /// Train on the tags of taggers that did not see the sentence (jackknifing the tagger's
     /// first pass over this many folds of --train-tags), like the tags met at run time; 0
-    /// trains on the treebank's tags.
-    #[arg(long, default_value_t = 0)]
+    /// trains on the treebank's tags (the built-in model: 4).
+    #[arg(long, default_value_t = 4)]
     jackknife: usize,
     /// Average the weights of this many models, each trained with its own shuffling seed.
     #[arg(long, default_value_t = NerTrainOptions::default().models)]
