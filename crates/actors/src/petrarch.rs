@@ -209,16 +209,16 @@ pub fn read_actor_records(path: &Path, warnings: &mut Vec<String>) -> Result<Vec
             warnings.push(format!("{label}:{n}: empty actor name; skipped"));
             continue;
         }
-        if is_syn {
-            if head.is_none() {
-                warnings.push(format!("{label}:{n}: synonym '+{p}' before any actor; skipped"));
-                continue;
-            }
-        } else {
-            flush(&mut head, &mut phrases, &mut codes, warnings);
-            head = Some((p.replace('_', " "), n));
+        if is_syn && head.is_none() {
+            warnings.push(format!("{label}:{n}: synonym '+{p}' before any actor; skipped"));
+            continue;
         }
-        phrases.push((units, p.replace('_', " "), n));
+        let text = p.replace('_', " ");
+        if !is_syn {
+            flush(&mut head, &mut phrases, &mut codes, warnings);
+            head = Some((text.clone(), n));
+        }
+        phrases.push((units, text, n));
         codes.extend(parsed);
     }
     flush(&mut head, &mut phrases, &mut codes, warnings);

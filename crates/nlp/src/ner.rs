@@ -207,7 +207,7 @@ pub struct NerTrainOptions {
     pub epochs: usize,
     /// Shuffling seed.
     pub seed: u64,
-    /// Hash bits.
+    /// Hash bits (the built-in model: 20; fewer collide more, and 21 was no better).
     pub bits: u32,
     /// Weights below this magnitude are dropped from the model.
     pub min_abs: f32,
@@ -222,7 +222,7 @@ pub struct NerTrainOptions {
 
 impl Default for NerTrainOptions {
     fn default() -> Self {
-        NerTrainOptions { epochs: 12, seed: 23, bits: 18, min_abs: 0.0, skip_o_propn: false, doc_memory: true, models: 1 }
+        NerTrainOptions { epochs: 12, seed: 23, bits: 20, min_abs: 0.0, skip_o_propn: false, doc_memory: true, models: 1 }
     }
 }
 

@@ -361,8 +361,8 @@ struct TrainNerArgs {
     /// Random seed.
     #[arg(long, default_value_t = NerTrainOptions::default().seed)]
     seed: u64,
-    /// Hash bits (the built-in model's: 2^20 rows).
-    #[arg(long, default_value_t = 20)]
+    /// Hash bits.
+    #[arg(long, default_value_t = NerTrainOptions::default().bits)]
     bits: u32,
     /// Weights below this magnitude are dropped (smaller model).
     #[arg(long, default_value_t = 0.0)]
@@ -472,6 +472,9 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf])
             };
             names.extend(rec.phrases.into_iter().map(|(_, text, _)| (text, b)));
         }
+    }
+    if let Some(first) = warnings.first() {
+        eprintln!("note: {} malformed lines skipped in the PETRARCH actor files (first: {first})", warnings.len());
     }
     let toks: Vec<(Vec<&str>, u8)> = names.iter().map(|(n, b)| (nlp::tokenize::tokens(n).iter().map(|t| &n[t.start..t.end]).collect(), *b)).collect();
     Ok(NameSet::build(toks))
