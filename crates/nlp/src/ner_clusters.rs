@@ -1,11 +1,13 @@
-//! Word classes learnt from unlabeled text, shared by the NER and the parser as features
-//! that reach words the small labelled treebanks never saw.
+//! Word classes learnt from unlabeled text: features that reach words the small labelled
+//! treebanks never saw (the tagger, the parser and the NER each keep a copy in their model).
 //!
-//! Each frequent (lowercased) word is described by the words seen just before and after it
-//! (counts over the most frequent context words, square-root damped, randomly projected to
-//! [`DIMS`] dimensions and normalized); spherical k-means then groups the words into
-//! [`COARSE`] classes, and each class again into [`FINE_PER`] subclasses. Alongside, each
-//! word keeps how often it is capitalized away from the start of a sentence (a proper-noun
+//! The classes are those of a class bigram model of the text, found by the exchange
+//! algorithm (Kneser & Ney 1993; Martin, Liermann & Ney 1998): each word in turn moves to
+//! the class that most raises the likelihood of the text, until no word moves or after
+//! [`ITERATIONS`] passes. Words that appear in the same contexts end up together, like
+//! Brown clusters ("Monday" with "Friday", "Iraq" with "Pakistan"). Two independent
+//! clusterings give each word a [`FINE`] class and a [`COARSE`] class. Alongside, each word
+//! keeps how often it is capitalized away from the start of a sentence (a proper-noun
 //! prior), in eight buckets.
 //!
 //! File format (little endian): `b"DLWC"`, `u32` version (1), `u32` count, then per word a
@@ -14,19 +16,17 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-/// Dimensions of the projected context vectors.
-const DIMS: usize = 64;
+/// Number of fine classes.
+pub const FINE: usize = 256;
 /// Number of coarse classes.
 pub const COARSE: usize = 64;
-/// Subclasses per coarse class.
-pub const FINE_PER: usize = 16;
-/// Context words used.
-const CONTEXT: usize = 600;
+/// Most passes of the exchange algorithm over the vocabulary.
+const ITERATIONS: usize = 8;
 
 /// Classes of one word.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WordClass {
-    /// Fine class (coarse × FINE_PER + sub).
+    /// Fine class (below [`FINE`]).
     pub fine: u16,
     /// Coarse class.
     pub coarse: u8,
@@ -113,8 +113,8 @@ impl WordClusters {
     }
 
     /// Learns the classes from sentences of word forms. Words seen fewer than `min_count`
-    /// times are left out. Deterministic for a given input and `seed`.
-    pub fn build<'a>(sentences: impl Iterator<Item = Vec<&'a str>>, min_count: u32, seed: u64) -> WordClusters {
+    /// times are left out. Deterministic: the same input gives the same classes.
+    pub fn build<'a>(sentences: impl Iterator<Item = Vec<&'a str>>, min_count: u32) -> WordClusters {
         // vocabulary with counts and capitalization away from sentence starts
         let mut ids: HashMap<String, u32> = HashMap::new();
         let mut count: Vec<u32> = Vec::new();
@@ -143,131 +143,165 @@ impl WordClusters {
         }
         let mut by_freq: Vec<u32> = (0..count.len() as u32).collect();
         by_freq.sort_by_key(|&i| (std::cmp::Reverse(count[i as usize]), i));
-        let mut ctx_index = vec![u16::MAX; count.len()];
-        for (k, &i) in by_freq.iter().take(CONTEXT).enumerate() {
-            ctx_index[i as usize] = k as u16;
-        }
         let vocab: Vec<u32> = by_freq.iter().copied().filter(|&i| count[i as usize] >= min_count).collect();
         let mut row = vec![u32::MAX; count.len()];
         for (r, &i) in vocab.iter().enumerate() {
             row[i as usize] = r as u32;
         }
-        // context counts: left neighbours in [0, CONTEXT), right ones in [CONTEXT, 2·CONTEXT)
-        let mut ctx: Vec<HashMap<u16, u32>> = vec![HashMap::new(); vocab.len()];
-        for s in &corpus {
-            for (i, &w) in s.iter().enumerate() {
-                let r = row[w as usize];
-                if r == u32::MAX {
-                    continue;
-                }
-                let m = &mut ctx[r as usize];
-                let left = if i > 0 { ctx_index[s[i - 1] as usize] } else { (CONTEXT - 1) as u16 };
-                if left != u16::MAX {
-                    *m.entry(left).or_default() += 1;
-                }
-                let right = s.get(i + 1).map_or((CONTEXT - 1) as u16, |&x| ctx_index[x as usize]);
-                if right != u16::MAX {
-                    *m.entry(CONTEXT as u16 + right).or_default() += 1;
-                }
-            }
-        }
-        drop(corpus);
-        // random ±1 projection of each context dimension
-        let mut rng = crate::parser::Rng::new(seed);
-        let proj: Vec<[f32; DIMS]> = (0..2 * CONTEXT)
-            .map(|_| {
-                let mut v = [0f32; DIMS];
-                let bits = [rng.next(), rng.next()];
-                for (d, x) in v.iter_mut().enumerate() {
-                    *x = if bits[d / 64] >> (d % 64) & 1 == 1 { 1.0 } else { -1.0 };
-                }
-                v
-            })
-            .collect();
-        let vecs: Vec<[f32; DIMS]> = ctx
-            .iter()
-            .map(|m| {
-                let mut v = [0f32; DIMS];
-                let mut entries: Vec<(&u16, &u32)> = m.iter().collect();
-                entries.sort_unstable(); // fixed summation order: reproducible floats
-                for (&d, &c) in entries {
-                    let w = (c as f32).sqrt();
-                    for (x, p) in v.iter_mut().zip(&proj[d as usize]) {
-                        *x += w * p;
-                    }
-                }
-                normalize(&mut v);
-                v
-            })
-            .collect();
-        let all: Vec<usize> = (0..vecs.len()).collect();
-        let coarse = kmeans(&vecs, &all, COARSE, 12, &mut rng);
-        let mut fine = vec![0u16; vecs.len()];
-        for c in 0..COARSE {
-            let members: Vec<usize> = all.iter().copied().filter(|&i| coarse[i] == c).collect();
-            let sub = kmeans(&vecs, &members, FINE_PER, 10, &mut rng);
-            for (k, &i) in members.iter().enumerate() {
-                fine[i] = (c * FINE_PER + sub[k]) as u16;
-            }
-        }
-        let words: Vec<(&String, &u32)> = ids.iter().collect();
+        let fine = exchange(&corpus, &row, vocab.len(), FINE, ITERATIONS);
+        let coarse = exchange(&corpus, &row, vocab.len(), COARSE, ITERATIONS);
         let mut map = Vec::with_capacity(vocab.len());
-        for (w, &i) in words {
+        for (w, &i) in &ids {
             let r = row[i as usize];
             if r == u32::MAX {
                 continue;
             }
             let (c, t) = caps[i as usize];
             let cap = if t == 0 { 8 } else { ((c as f64 / t as f64) * 7.999) as u8 };
-            map.push((key(w), WordClass { fine: fine[r as usize], coarse: coarse[r as usize] as u8, cap }));
+            map.push((key(w), WordClass { fine: fine[r as usize] as u16, coarse: coarse[r as usize] as u8, cap }));
         }
         WordClusters::from_pairs(map)
     }
 }
 
-fn normalize(v: &mut [f32; DIMS]) {
-    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if n > 0.0 {
-        v.iter_mut().for_each(|x| *x /= n);
+/// Exchange clustering (Kneser & Ney 1993; Martin et al. 1998): words are moved one at a
+/// time to the class that most raises the likelihood of a class bigram model of the text.
+/// Words outside the vocabulary (`row` is `u32::MAX`) share one token; sentence boundaries
+/// are one more token in a class of their own. Returns the class of each vocabulary row.
+fn exchange(corpus: &[Vec<u32>], row: &[u32], n_vocab: usize, k: usize, iters: usize) -> Vec<usize> {
+    let unk = n_vocab as u32;
+    let bound = unk + 1;
+    let nw = n_vocab + 2;
+    let mut big: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut prev;
+    for s in corpus {
+        prev = bound;
+        for &w in s {
+            let r = row[w as usize];
+            let t = if r == u32::MAX { unk } else { r };
+            *big.entry((prev, t)).or_default() += 1;
+            prev = t;
+        }
+        *big.entry((prev, bound)).or_default() += 1;
     }
-}
-
-/// Spherical k-means over `vecs[members]`; returns the cluster of each member.
-fn kmeans(vecs: &[[f32; DIMS]], members: &[usize], k: usize, iters: usize, rng: &mut crate::parser::Rng) -> Vec<usize> {
-    let n = members.len();
-    if n == 0 {
-        return Vec::new();
+    let mut pairs: Vec<((u32, u32), u32)> = big.into_iter().collect();
+    pairs.sort_unstable();
+    // successors and predecessors of each token (CSR), self-pairs apart
+    let mut succ: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
+    let mut pred: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
+    let mut selfc = vec![0u64; nw];
+    for &((a, b), n) in &pairs {
+        if a == b {
+            selfc[a as usize] += n as u64;
+        } else {
+            succ[a as usize].push((b, n));
+            pred[b as usize].push((a, n));
+        }
     }
-    let k = k.min(n);
-    // members are in frequency order: seed with evenly spread frequent-to-rare picks
-    let mut cent: Vec<[f32; DIMS]> = (0..k).map(|j| vecs[members[(j * n / k + (rng.next() as usize % (n / k).max(1))).min(n - 1)]]).collect();
-    let mut assign = vec![0usize; n];
+    let left_tot: Vec<u64> = (0..nw).map(|w| succ[w].iter().map(|x| x.1 as u64).sum::<u64>() + selfc[w]).collect();
+    let right_tot: Vec<u64> = (0..nw).map(|w| pred[w].iter().map(|x| x.1 as u64).sum::<u64>() + selfc[w]).collect();
+    let k = k.max(2);
+    let kb = k + 1; // the boundary's own class
+    // initial classes: vocabulary rows are in frequency order; deal them out in turn
+    let mut class: Vec<usize> = (0..nw).map(|w| w % k).collect();
+    class[bound as usize] = k;
+    let mut m = vec![0i64; kb * kb];
+    let mut cl = vec![0i64; kb];
+    let mut cr = vec![0i64; kb];
+    for &((a, b), n) in &pairs {
+        let (ca, cb) = (class[a as usize], class[b as usize]);
+        m[ca * kb + cb] += n as i64;
+        cl[ca] += n as i64;
+        cr[cb] += n as i64;
+    }
+    // x ln x, from a table for the small counts that most cells hold
+    let table: Vec<f64> = (0..1 << 16).map(|x: i64| if x == 0 { 0.0 } else { x as f64 * (x as f64).ln() }).collect();
+    let f = |x: i64| if (0..1 << 16).contains(&x) { table[x as usize] } else if x <= 0 { 0.0 } else { let x = x as f64; x * x.ln() };
+    let mut s_by = vec![0i64; kb];
+    let mut p_by = vec![0i64; kb];
+    let mut s_nz: Vec<usize> = Vec::new();
+    let mut p_nz: Vec<usize> = Vec::new();
     for _ in 0..iters {
-        for (a, &i) in assign.iter_mut().zip(members) {
-            let v = &vecs[i];
-            let mut best = (f32::MIN, 0);
-            for (j, c) in cent.iter().enumerate() {
-                let s: f32 = v.iter().zip(c).map(|(x, y)| x * y).sum();
-                if s > best.0 {
-                    best = (s, j);
+        let mut moved = 0;
+        for w in 0..nw {
+            if w == bound as usize {
+                continue;
+            }
+            let a = class[w];
+            // counts of w's neighbours by class
+            s_nz.clear();
+            p_nz.clear();
+            for &(v, n) in &succ[w] {
+                let c = class[v as usize];
+                if s_by[c] == 0 {
+                    s_nz.push(c);
+                }
+                s_by[c] += n as i64;
+            }
+            for &(u, n) in &pred[w] {
+                let c = class[u as usize];
+                if p_by[c] == 0 {
+                    p_nz.push(c);
+                }
+                p_by[c] += n as i64;
+            }
+            let (sl, lt, rt) = (selfc[w] as i64, left_tot[w] as i64, right_tot[w] as i64);
+            // take w out of a
+            for &d in &s_nz {
+                m[a * kb + d] -= s_by[d];
+            }
+            for &c in &p_nz {
+                m[c * kb + a] -= p_by[c];
+            }
+            m[a * kb + a] -= sl;
+            cl[a] -= lt;
+            cr[a] -= rt;
+            // the gain of putting w into each class
+            let mut best = (f64::MIN, a);
+            for b in 0..k {
+                let mut g = 0.0;
+                for &d in &s_nz {
+                    if d != b {
+                        let x = m[b * kb + d];
+                        g += f(x + s_by[d]) - f(x);
+                    }
+                }
+                for &c in &p_nz {
+                    if c != b {
+                        let x = m[c * kb + b];
+                        g += f(x + p_by[c]) - f(x);
+                    }
+                }
+                let x = m[b * kb + b];
+                g += f(x + s_by[b] + p_by[b] + sl) - f(x);
+                g -= f(cl[b] + lt) - f(cl[b]) + f(cr[b] + rt) - f(cr[b]);
+                if g > best.0 + 1e-9 || (b == a && g >= best.0 - 1e-9) {
+                    best = (g, b);
                 }
             }
-            *a = best.1;
-        }
-        let mut sums = vec![[0f32; DIMS]; k];
-        for (&a, &i) in assign.iter().zip(members) {
-            for (s, x) in sums[a].iter_mut().zip(&vecs[i]) {
-                *s += x;
+            let b = best.1;
+            for &d in &s_nz {
+                m[b * kb + d] += s_by[d];
+                s_by[d] = 0;
+            }
+            for &c in &p_nz {
+                m[c * kb + b] += p_by[c];
+                p_by[c] = 0;
+            }
+            m[b * kb + b] += sl;
+            cl[b] += lt;
+            cr[b] += rt;
+            if b != a {
+                class[w] = b;
+                moved += 1;
             }
         }
-        for (c, mut s) in cent.iter_mut().zip(sums) {
-            if s.iter().any(|&x| x != 0.0) {
-                normalize(&mut s);
-                *c = s;
-            }
+        if moved == 0 {
+            break;
         }
     }
-    assign
+    class.truncate(n_vocab);
+    class
 }
 
 #[cfg(test)]
@@ -285,7 +319,7 @@ mod tests {
                 sents.push(vec!["she", verb, "the", "soup", "quickly"]);
             }
         }
-        let wc = WordClusters::build(sents.into_iter(), 1, 7);
+        let wc = WordClusters::build(sents.into_iter(), 1);
         assert!(wc.len() > 10);
         assert_eq!(wc.get("paris").map(|c| c.cap), Some(7));
         assert_eq!(wc.get("soup").map(|c| c.cap), Some(0));

@@ -621,7 +621,7 @@ mod tests {
         assert_ne!(a.w, toks[2].w);
         // the class table agrees with the word-class table it is built from
         let words: Vec<Vec<&str>> = (0..40).map(|i| vec!["the", "army", "left", "Paris", ["a", "b", "c"][i % 3], "."]).collect();
-        let wcl = WordClusters::build(words.into_iter(), 1, 3);
+        let wcl = WordClusters::build(words.into_iter(), 1);
         let cl = Classes::new(&wcl);
         for w in ["the", "Army", "LEFT", "paris", "nope", "", "Ébène"] {
             let want = wcl.get(w).map(|c| (c.fine, c.coarse));

@@ -554,7 +554,7 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     let clusters = match &a.clusters {
         Some(p) => WordClusters::load(&std::fs::read(p).with_context(|| format!("reading {}", p.display()))?).with_context(|| format!("loading {}", p.display()))?,
         None => {
-            let wc = build_clusters(&a.cluster_text, &a.cluster_treebank, &a.cluster_plain, a.seed)?;
+            let wc = build_clusters(&a.cluster_text, &a.cluster_treebank, &a.cluster_plain)?;
             let mut b = Vec::new();
             wc.save(&mut b)?;
             std::fs::write(&a.clusters_out, &b).with_context(|| format!("writing {}", a.clusters_out.display()))?;
@@ -902,7 +902,7 @@ fn txt_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], seed: u64) -> Result<WordClusters> {
+fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf]) -> Result<WordClusters> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(text_dir)
         .with_context(|| format!("reading {}", text_dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -937,7 +937,7 @@ fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], seed: u64
         sents.push(s.words.iter().map(|w| w.form.clone()).collect());
     }
     eprintln!("word classes from {} articles ({n_news} sentences) and {} treebank sentences", texts.len(), sents.len() - n_news);
-    Ok(WordClusters::build(sents.iter().map(|s| s.iter().map(|x| x.as_str()).collect()), 3, seed))
+    Ok(WordClusters::build(sents.iter().map(|s| s.iter().map(|x| x.as_str()).collect()), 3))
 }
 
 #[cfg(test)]

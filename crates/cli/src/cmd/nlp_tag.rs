@@ -203,7 +203,7 @@ fn train_tagger(a: TrainArgs) -> Result<ExitCode> {
             }
         }
         let words: usize = unlabeled.iter().map(|s| s.len()).sum();
-        let clusters = nlp::ner::clusters::WordClusters::build(unlabeled.into_iter(), a.min_count, a.seed);
+        let clusters = nlp::ner::clusters::WordClusters::build(unlabeled.into_iter(), a.min_count);
         eprintln!("word classes for {} words from {words} words of text ({} files under {:?}) in {:.1}s", clusters.len(), files.len(), a.corpus, t1.elapsed().as_secs_f64());
         let (tagger, jack) = nlp::tagger::train_jackknifed(&train, clusters, &opts, |m| eprintln!("  {m}"));
         let bytes = tagger.to_bytes();
