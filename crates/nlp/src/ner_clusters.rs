@@ -309,6 +309,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn exchange_puts_words_of_the_same_contexts_in_one_class() {
+        // word ids: 0-3 cities, 4-7 verbs, 8.. the frame words
+        let (city, verb) = ([0u32, 1, 2, 3], [4u32, 5, 6, 7]);
+        let (they, arrived, inn, today, she, the, soup) = (8, 9, 10, 11, 12, 13, 14);
+        let mut corpus = Vec::new();
+        for (i, &c) in city.iter().enumerate() {
+            for (j, &v) in verb.iter().enumerate() {
+                if (i + j) % 2 == 0 {
+                    corpus.push(vec![they, arrived, inn, c, today]);
+                }
+                corpus.push(vec![she, v, the, soup]);
+            }
+        }
+        let row: Vec<u32> = (0..15).collect();
+        let class = exchange(&corpus, &row, 15, 6, 10);
+        assert!(city.iter().all(|&c| class[c as usize] == class[0]), "{class:?}");
+        assert!(verb.iter().all(|&v| class[v as usize] == class[4]), "{class:?}");
+        assert_ne!(class[0], class[4]);
+    }
+
+    #[test]
     fn groups_words_by_context_and_round_trips() {
         let mut sents = Vec::new();
         for (i, city) in ["Paris", "London", "Rome", "Cairo"].iter().enumerate() {

@@ -290,6 +290,20 @@ pub struct Trained {
 }
 
 impl Trained {
+    /// The parser whose weights are the mean of `runs`' (the same data trained with
+    /// different seeds), or `None` when the runs differ in labels, vocabulary or shape.
+    pub fn mean(mut runs: Vec<Trained>) -> Option<Trained> {
+        let first = runs.first()?;
+        if runs.iter().any(|r| r.labels != first.labels || r.ldict != first.ldict) {
+            return None;
+        }
+        let actions = Perceptron::mean(&runs.iter().map(|r| r.actions.clone()).collect::<Vec<_>>())?;
+        let labeler = Perceptron::mean(&runs.iter().map(|r| r.labeler.clone()).collect::<Vec<_>>())?;
+        let mut out = runs.swap_remove(0);
+        out.actions = actions;
+        out.labeler = labeler;
+        Some(out)
+    }
     /// Drops the weights smaller than `min_action` / `min_label` in magnitude.
     pub fn compact(&self, min_action: f32, min_label: f32) -> Parser {
         let mut b = Vec::new();

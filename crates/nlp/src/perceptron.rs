@@ -108,6 +108,20 @@ impl Perceptron {
     pub fn n_classes(&self) -> usize {
         self.n_classes
     }
+    /// The mean of models of the same shape (`None` when they differ or there are none).
+    pub fn mean(models: &[Perceptron]) -> Option<Perceptron> {
+        let first = models.first()?;
+        if models.iter().any(|m| m.n_classes != first.n_classes || m.bits != first.bits) {
+            return None;
+        }
+        let k = models.len() as f32;
+        let mut out = first.clone();
+        for m in &models[1..] {
+            out.weights.iter_mut().zip(&m.weights).for_each(|(a, b)| *a += b);
+        }
+        out.weights.iter_mut().for_each(|a| *a /= k);
+        Some(out)
+    }
     /// Hash bits (the table has `2^bits` rows).
     pub fn bits(&self) -> u32 {
         self.bits

@@ -43,8 +43,9 @@ struct TrainParserArgs {
     /// Where to write the model.
     #[arg(long, default_value = "models/parser.bin")]
     out: PathBuf,
-    /// Word classes (written by `dateline train ner`).
-    #[arg(long, default_value = "models/ner.clusters")]
+    /// Word classes (written by `dateline train ner --clusters-out FILE`; the built-in
+    /// parser's are learnt from Reuters-21578 and the EWT training text).
+    #[arg(long, default_value = "models/parser.clusters")]
     clusters: PathBuf,
     /// Training passes.
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
@@ -91,6 +92,10 @@ struct TrainParserArgs {
     /// … with one label at least this share of the time is labelled without scoring.
     #[arg(long, default_value_t = TrainOptions::default().dict_share)]
     dict_share: f64,
+    /// Average the weights of this many parsers, each trained with its own seed (--seed, then
+    /// --seed + 1, …).
+    #[arg(long, default_value_t = 1)]
+    models: usize,
 }
 
 fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
@@ -130,7 +135,13 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
         eprintln!("wrote the training treebank with its training tags to {}", out.display());
     }
     eprintln!("training parser on {} sentences ({:?})", train.len(), opts);
-    let p = Parser::train(&train, clusters, &opts, |e, uas| eprintln!("epoch {e}: train UAS {uas:.2} ({:.0}s)", t0.elapsed().as_secs_f64())).compact(a.min_action, a.min_label);
+    let runs: Vec<_> = (0..a.models.max(1) as u64)
+        .map(|m| {
+            let opts = TrainOptions { seed: opts.seed + m, ..opts.clone() };
+            Parser::train(&train, clusters.clone(), &opts, |e, uas| eprintln!("model {}, epoch {e}: train UAS {uas:.2} ({:.0}s)", m + 1, t0.elapsed().as_secs_f64()))
+        })
+        .collect();
+    let p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label);
     let mut bytes = Vec::new();
     p.save(&mut bytes)?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
@@ -346,10 +357,11 @@ struct TrainNerArgs {
     /// … plus the sentences of this treebank …
     #[arg(long, default_value = "../shared/data/ud-ewt/en_ewt-ud-train.conllu")]
     cluster_treebank: PathBuf,
-    /// … plus plain-text articles (`*.txt` under these folders, e.g. ../shared/data/corpora/bbc).
+    /// … plus plain-text articles (`*.txt` under these folders, e.g. ../shared/data/corpora/bbc,
+    /// as for the built-in NER's classes).
     #[arg(long)]
     cluster_plain: Vec<PathBuf>,
-    /// Where to write the word classes (the parser's training reads them too).
+    /// Where to write the word classes (`train parser --clusters` can read them too).
     #[arg(long, default_value = "models/ner.clusters")]
     clusters_out: PathBuf,
     /// Reuse this word-class file instead of building one.
