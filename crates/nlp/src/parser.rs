@@ -291,7 +291,8 @@ pub struct Trained {
 
 impl Trained {
     /// The parser whose weights are the mean of `runs`' (the same data trained with
-    /// different seeds), or `None` when the runs differ in labels, vocabulary or shape.
+    /// different seeds), or `None` when the runs differ in labels, label dictionary or table
+    /// size (the vocabulary depends on the data only, so it is the same).
     pub fn mean(mut runs: Vec<Trained>) -> Option<Trained> {
         let first = runs.first()?;
         if runs.iter().any(|r| r.labels != first.labels || r.ldict != first.ldict) {

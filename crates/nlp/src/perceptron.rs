@@ -580,6 +580,21 @@ mod tests {
     }
 
     #[test]
+    fn the_mean_of_models_scores_as_their_average() {
+        let mut a = Perceptron::new(2, 4);
+        let mut b = Perceptron::new(2, 4);
+        a.weights[2] = 4.0; // row 1, class 0
+        b.weights[2] = 2.0;
+        b.weights[3] = 6.0; // row 1, class 1
+        let m = Perceptron::mean(&[a.clone(), b]).unwrap();
+        let mut s = [0f32; 2];
+        m.score_into(&[1], &mut s);
+        assert_eq!(s, [3.0, 3.0]);
+        assert!(Perceptron::mean(&[a, Perceptron::new(3, 4)]).is_none());
+        assert!(Perceptron::mean(&[]).is_none());
+    }
+
+    #[test]
     fn learns_a_separable_problem_and_round_trips_through_bytes() {
         let data = [(feats(&["a", "x"]), 0), (feats(&["b", "x"]), 1), (feats(&["c", "y"]), 2), (feats(&["a", "y"]), 0)];
         let mut t = Trainer::new(3, 10);
