@@ -361,6 +361,10 @@ struct TrainNerArgs {
     /// as for the built-in NER's classes).
     #[arg(long)]
     cluster_plain: Vec<PathBuf>,
+    /// Words seen fewer times than this in the classes' text get no word class (the
+    /// built-in parser's classes: 3).
+    #[arg(long, default_value_t = 2)]
+    cluster_min_count: u32,
     /// Where to write the word classes (`train parser --clusters` can read them too).
     #[arg(long, default_value = "models/ner.clusters")]
     clusters_out: PathBuf,
@@ -566,7 +570,7 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     let clusters = match &a.clusters {
         Some(p) => WordClusters::load(&std::fs::read(p).with_context(|| format!("reading {}", p.display()))?).with_context(|| format!("loading {}", p.display()))?,
         None => {
-            let wc = build_clusters(&a.cluster_text, &a.cluster_treebank, &a.cluster_plain)?;
+            let wc = build_clusters(&a.cluster_text, &a.cluster_treebank, &a.cluster_plain, a.cluster_min_count)?;
             let mut b = Vec::new();
             wc.save(&mut b)?;
             std::fs::write(&a.clusters_out, &b).with_context(|| format!("writing {}", a.clusters_out.display()))?;
@@ -914,7 +918,7 @@ fn txt_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf]) -> Result<WordClusters> {
+fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], min_count: u32) -> Result<WordClusters> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(text_dir)
         .with_context(|| format!("reading {}", text_dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -949,7 +953,7 @@ fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf]) -> Result
         sents.push(s.words.iter().map(|w| w.form.clone()).collect());
     }
     eprintln!("word classes from {} articles ({n_news} sentences) and {} treebank sentences", texts.len(), sents.len() - n_news);
-    Ok(WordClusters::build(sents.iter().map(|s| s.iter().map(|x| x.as_str()).collect()), 3))
+    Ok(WordClusters::build(sents.iter().map(|s| s.iter().map(|x| x.as_str()).collect()), min_count))
 }
 
 #[cfg(test)]
