@@ -148,8 +148,10 @@ impl WordClusters {
         for (r, &i) in vocab.iter().enumerate() {
             row[i as usize] = r as u32;
         }
-        let fine = exchange(&corpus, &row, vocab.len(), FINE, ITERATIONS);
-        let coarse = exchange(&corpus, &row, vocab.len(), COARSE, ITERATIONS);
+        let bigrams = Bigrams::new(&corpus, &row, vocab.len());
+        drop(corpus);
+        let fine = exchange(&bigrams, FINE, ITERATIONS);
+        let coarse = exchange(&bigrams, COARSE, ITERATIONS);
         let mut map = Vec::with_capacity(vocab.len());
         for (w, &i) in &ids {
             let r = row[i as usize];
@@ -164,51 +166,77 @@ impl WordClusters {
     }
 }
 
+/// The bigram counts the exchange algorithm reads, over tokens `0..n` where words outside the
+/// vocabulary share one token (`n - 2`) and sentence boundaries are another (`n - 1`).
+struct Bigrams {
+    /// Every distinct pair with its count, sorted.
+    pairs: Vec<((u32, u32), u32)>,
+    /// Per token: the other tokens after it, and before it, with counts.
+    succ: Vec<Vec<(u32, u32)>>,
+    pred: Vec<Vec<(u32, u32)>>,
+    /// Per token: how often it follows itself.
+    selfc: Vec<u64>,
+    /// Per token: its count as the first element of a pair, and as the second.
+    left_tot: Vec<u64>,
+    right_tot: Vec<u64>,
+}
+
+impl Bigrams {
+    /// Counts the pairs of `corpus` (word ids), mapping ids to vocabulary rows by `row`
+    /// (`u32::MAX`: outside the vocabulary of `n_vocab` rows).
+    fn new(corpus: &[Vec<u32>], row: &[u32], n_vocab: usize) -> Bigrams {
+        let unk = n_vocab as u32;
+        let bound = unk + 1;
+        let nw = n_vocab + 2;
+        let mut big: HashMap<(u32, u32), u32> = HashMap::new();
+        for s in corpus {
+            let mut prev = bound;
+            for &w in s {
+                let r = row[w as usize];
+                let t = if r == u32::MAX { unk } else { r };
+                *big.entry((prev, t)).or_default() += 1;
+                prev = t;
+            }
+            *big.entry((prev, bound)).or_default() += 1;
+        }
+        let mut pairs: Vec<((u32, u32), u32)> = big.into_iter().collect();
+        pairs.sort_unstable();
+        let mut succ: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
+        let mut pred: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
+        let mut selfc = vec![0u64; nw];
+        for &((a, b), n) in &pairs {
+            if a == b {
+                selfc[a as usize] += n as u64;
+            } else {
+                succ[a as usize].push((b, n));
+                pred[b as usize].push((a, n));
+            }
+        }
+        let left_tot = (0..nw).map(|w| succ[w].iter().map(|x| x.1 as u64).sum::<u64>() + selfc[w]).collect();
+        let right_tot = (0..nw).map(|w| pred[w].iter().map(|x| x.1 as u64).sum::<u64>() + selfc[w]).collect();
+        Bigrams { pairs, succ, pred, selfc, left_tot, right_tot }
+    }
+}
+
 /// Exchange clustering (Kneser & Ney 1993; Martin et al. 1998): words are moved one at a
-/// time to the class that most raises the likelihood of a class bigram model of the text.
-/// Words outside the vocabulary (`row` is `u32::MAX`) share one token; sentence boundaries
-/// are one more token in a class of their own. Returns the class of each vocabulary row.
-fn exchange(corpus: &[Vec<u32>], row: &[u32], n_vocab: usize, k: usize, iters: usize) -> Vec<usize> {
-    let unk = n_vocab as u32;
-    let bound = unk + 1;
-    let nw = n_vocab + 2;
-    let mut big: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut prev;
-    for s in corpus {
-        prev = bound;
-        for &w in s {
-            let r = row[w as usize];
-            let t = if r == u32::MAX { unk } else { r };
-            *big.entry((prev, t)).or_default() += 1;
-            prev = t;
-        }
-        *big.entry((prev, bound)).or_default() += 1;
-    }
-    let mut pairs: Vec<((u32, u32), u32)> = big.into_iter().collect();
-    pairs.sort_unstable();
-    // successors and predecessors of each token (CSR), self-pairs apart
-    let mut succ: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
-    let mut pred: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
-    let mut selfc = vec![0u64; nw];
-    for &((a, b), n) in &pairs {
-        if a == b {
-            selfc[a as usize] += n as u64;
-        } else {
-            succ[a as usize].push((b, n));
-            pred[b as usize].push((a, n));
-        }
-    }
-    let left_tot: Vec<u64> = (0..nw).map(|w| succ[w].iter().map(|x| x.1 as u64).sum::<u64>() + selfc[w]).collect();
-    let right_tot: Vec<u64> = (0..nw).map(|w| pred[w].iter().map(|x| x.1 as u64).sum::<u64>() + selfc[w]).collect();
+/// time to the class that most raises the likelihood of a class bigram model of the text,
+/// into `k` classes, for at most `iters` passes. The out-of-vocabulary token is moved like a
+/// word; the sentence boundary keeps a class of its own. Returns the class of each
+/// vocabulary row.
+fn exchange(bg: &Bigrams, k: usize, iters: usize) -> Vec<usize> {
+    let Bigrams { pairs, succ, pred, selfc, left_tot, right_tot } = bg;
+    let nw = succ.len();
+    let n_vocab = nw - 2;
+    let bound = nw - 1;
     let k = k.max(2);
     let kb = k + 1; // the boundary's own class
     // initial classes: vocabulary rows are in frequency order; deal them out in turn
     let mut class: Vec<usize> = (0..nw).map(|w| w % k).collect();
-    class[bound as usize] = k;
+    class[bound] = k;
     let mut m = vec![0i64; kb * kb];
     let mut cl = vec![0i64; kb];
     let mut cr = vec![0i64; kb];
-    for &((a, b), n) in &pairs {
+    for &((a, b), n) in pairs {
         let (ca, cb) = (class[a as usize], class[b as usize]);
         m[ca * kb + cb] += n as i64;
         cl[ca] += n as i64;
@@ -224,7 +252,7 @@ fn exchange(corpus: &[Vec<u32>], row: &[u32], n_vocab: usize, k: usize, iters: u
     for _ in 0..iters {
         let mut moved = 0;
         for w in 0..nw {
-            if w == bound as usize {
+            if w == bound {
                 continue;
             }
             let a = class[w];
@@ -323,7 +351,7 @@ mod tests {
             }
         }
         let row: Vec<u32> = (0..15).collect();
-        let class = exchange(&corpus, &row, 15, 6, 10);
+        let class = exchange(&Bigrams::new(&corpus, &row, 15), 6, 10);
         assert!(city.iter().all(|&c| class[c as usize] == class[0]), "{class:?}");
         assert!(verb.iter().all(|&v| class[v as usize] == class[4]), "{class:?}");
         assert_ne!(class[0], class[4]);
