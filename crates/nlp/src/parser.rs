@@ -298,8 +298,8 @@ impl Trained {
         if runs.iter().any(|r| r.labels != first.labels || r.ldict != first.ldict) {
             return None;
         }
-        let actions = Perceptron::mean(&runs.iter().map(|r| r.actions.clone()).collect::<Vec<_>>())?;
-        let labeler = Perceptron::mean(&runs.iter().map(|r| r.labeler.clone()).collect::<Vec<_>>())?;
+        let actions = Perceptron::mean(&runs.iter().map(|r| &r.actions).collect::<Vec<_>>())?;
+        let labeler = Perceptron::mean(&runs.iter().map(|r| &r.labeler).collect::<Vec<_>>())?;
         let mut out = runs.swap_remove(0);
         out.actions = actions;
         out.labeler = labeler;

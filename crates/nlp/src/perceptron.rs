@@ -109,8 +109,8 @@ impl Perceptron {
         self.n_classes
     }
     /// The mean of models of the same shape (`None` when they differ or there are none).
-    pub fn mean(models: &[Perceptron]) -> Option<Perceptron> {
-        let first = models.first()?;
+    pub fn mean(models: &[&Perceptron]) -> Option<Perceptron> {
+        let first = *models.first()?;
         if models.iter().any(|m| m.n_classes != first.n_classes || m.bits != first.bits) {
             return None;
         }
@@ -586,11 +586,11 @@ mod tests {
         a.weights[2] = 4.0; // row 1, class 0
         b.weights[2] = 2.0;
         b.weights[3] = 6.0; // row 1, class 1
-        let m = Perceptron::mean(&[a.clone(), b]).unwrap();
+        let m = Perceptron::mean(&[&a, &b]).unwrap();
         let mut s = [0f32; 2];
         m.score_into(&[1], &mut s);
         assert_eq!(s, [3.0, 3.0]);
-        assert!(Perceptron::mean(&[a, Perceptron::new(3, 4)]).is_none());
+        assert!(Perceptron::mean(&[&a, &Perceptron::new(3, 4)]).is_none());
         assert!(Perceptron::mean(&[]).is_none());
     }
 
