@@ -966,6 +966,8 @@ struct TypeCache {
     slab: Vec<f32>,
     feats: Vec<u64>,
     starts: Vec<u32>,
+    /// Scratch of [`TypeCache::compact`]: the kept sums, as offset << 32 | slot.
+    blocks: Vec<u64>,
 }
 
 /// Tag ids plus the two sentinels, as indices.
@@ -993,36 +995,62 @@ impl TypeCache {
     }
 
     /// Makes room: keeps the sums of the most used word types (up to half the capacity) and
-    /// drops the rest.
+    /// drops the rest. Works in place (the kept sums move down the slab, the kept records
+    /// down their vectors), so the memory is reused rather than allocated afresh.
     fn compact(&mut self) {
-        let mut keep: Vec<(u32, u64, usize)> = self.index.iter().map(|(&f, &r)| (self.uses[r], f, r)).filter(|x| x.0 >= 2).collect();
-        keep.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        let (old_slab, old_records) = (std::mem::take(&mut self.slab), std::mem::take(&mut self.records));
-        let (old_infos, old_dict) = (std::mem::take(&mut self.infos), std::mem::take(&mut self.dict));
-        self.index.clear();
-        self.uses.clear();
-        self.tag_pairs.iter_mut().for_each(|o| *o = u32::MAX);
         let k = self.k;
-        for (_, form, r) in keep {
-            if self.slab.len() >= CACHE_FLOATS / 2 || self.records.len() >= MAX_TYPES / 2 {
+        let mut order: Vec<(u32, u64, usize)> = self.index.iter().map(|(&f, &r)| (self.uses[r], f, r)).filter(|x| x.0 >= 2).collect();
+        order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // the form of each kept record (`None`: dropped), chosen by use until half the capacity
+        let mut forms: Vec<Option<u64>> = vec![None; self.records.len()];
+        let (mut floats, mut kept) = (0usize, 0usize);
+        for &(_, form, r) in &order {
+            if floats >= CACHE_FLOATS / 2 || kept >= MAX_TYPES / 2 {
                 break;
             }
-            let rec = old_records[r].map(|p| {
-                p.map(|o| {
-                    if o == u32::MAX {
-                        return o;
-                    }
-                    let n = self.slab.len() as u32;
-                    self.slab.extend_from_slice(&old_slab[o as usize..o as usize + k]);
-                    n
-                })
-            });
-            self.index.insert(form, self.records.len());
-            self.records.push(rec);
-            self.uses.push(0);
-            self.infos.push(old_infos[r]);
-            self.dict.push(old_dict[r]);
+            forms[r] = Some(form);
+            kept += 1;
+            floats += self.records[r].iter().flatten().filter(|&&o| o != u32::MAX).count() * k;
         }
+        // the kept sums, in slab order, each moved to the lowest free offset (never upwards)
+        let blocks = &mut self.blocks;
+        blocks.clear();
+        for (r, rec) in self.records.iter().enumerate() {
+            if forms[r].is_some() {
+                for (j, &o) in rec.iter().flatten().enumerate() {
+                    if o != u32::MAX {
+                        blocks.push((o as u64) << 32 | (r * 2 * ROLES + j) as u64);
+                    }
+                }
+            }
+        }
+        blocks.sort_unstable();
+        let mut top = 0usize;
+        for &b in blocks.iter() {
+            let (o, r, j) = ((b >> 32) as usize, (b as u32 as usize) / (2 * ROLES), (b as u32 as usize) % (2 * ROLES));
+            self.slab.copy_within(o..o + k, top);
+            self.records[r][j / ROLES][j % ROLES] = top as u32;
+            top += k;
+        }
+        self.slab.truncate(top);
+        // the kept records, in their old order
+        self.index.clear();
+        let mut w = 0;
+        for (r, form) in forms.iter().enumerate() {
+            if let Some(form) = *form {
+                self.records[w] = self.records[r];
+                self.infos[w] = self.infos[r];
+                self.dict[w] = self.dict[r];
+                self.index.insert(form, w);
+                w += 1;
+            }
+        }
+        self.records.truncate(w);
+        self.infos.truncate(w);
+        self.dict.truncate(w);
+        self.uses.clear();
+        self.uses.resize(w, 0);
+        self.tag_pairs.iter_mut().for_each(|o| *o = u32::MAX);
     }
 
     /// The record of a form hash; `new` gives the word's infos and dictionary tag when the
