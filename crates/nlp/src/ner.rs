@@ -759,30 +759,36 @@ impl FastCache {
         self.bounds = [NO; 2];
     }
 
-    /// Keeps the most used words (up to half the capacity), each with its sums.
+    /// Keeps the most used words (up to half the capacity), each with its sums, in place
+    /// (see [`crate::perceptron::pack_blocks`]).
     fn compact(&mut self) {
         const K: usize = N_CLASSES;
-        let mut keep: Vec<(u32, u64, usize)> = self.recs.iter().enumerate().filter(|r| r.1.uses >= 2).map(|(i, r)| (r.uses, r.key, i)).collect();
-        keep.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        keep.truncate(CACHE_RECORDS / 2);
-        let old_slab = std::mem::take(&mut self.slab);
-        let mut old: Vec<Option<WordRec>> = std::mem::take(&mut self.recs).into_iter().map(Some).collect();
-        let owner = self.owner;
-        self.reset(owner);
-        for (_, key, i) in keep {
-            if self.slab.len() + ROLES * K > CACHE_FLOATS / 2 {
+        let mut order: Vec<(u32, u64, usize)> = self.recs.iter().enumerate().filter(|r| r.1.uses >= 2).map(|(i, r)| (r.uses, r.key, i)).collect();
+        order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        order.truncate(CACHE_RECORDS / 2);
+        let mut keep = vec![false; self.recs.len()];
+        let mut floats = 0;
+        for &(_, _, i) in &order {
+            if floats + ROLES * K > CACHE_FLOATS / 2 {
                 break;
             }
-            let Some(mut rec) = old[i].take() else { continue };
-            for o in rec.roles.iter_mut().filter(|o| **o != NO) {
-                let n = self.slab.len() as u32;
-                self.slab.extend_from_slice(&old_slab[*o as usize..*o as usize + K]);
-                *o = n;
-            }
-            rec.uses = 0;
-            self.index.insert(key, self.recs.len() as u32);
-            self.recs.push(rec);
+            keep[i] = true;
+            floats += self.recs[i].roles.iter().filter(|&&o| o != NO).count() * K;
         }
+        let slots = self.recs.iter_mut().zip(&keep).filter(|(_, &k)| k).flat_map(|(r, _)| r.roles.iter_mut()).filter(|o| **o != NO);
+        crate::perceptron::pack_blocks(&mut self.slab, K, slots.collect());
+        let mut i = 0;
+        self.recs.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
+        self.index.clear();
+        for (i, r) in self.recs.iter_mut().enumerate() {
+            r.uses = 0;
+            self.index.insert(r.key, i as u32);
+        }
+        self.pairs.iter_mut().for_each(|o| *o = NO);
+        self.bounds = [NO; 2];
     }
 
     /// The record of a word, made on first sight.

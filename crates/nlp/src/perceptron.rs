@@ -75,6 +75,23 @@ impl std::hash::Hasher for MixedKeyHasher {
 /// A map keyed by well-mixed 64-bit hashes, hashing nothing again.
 pub type MixedMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherDefault<MixedKeyHasher>>;
 
+/// Packs the blocks of `k` floats that `slots` point to at the start of `slab`, in slab
+/// order (a block only ever moves down, so none is overwritten before it is read), points
+/// each slot at its block's new place and cuts the slab after the last. The per-type caches
+/// of summed weight rows compact this way, reusing their memory instead of filling new
+/// vectors.
+pub(crate) fn pack_blocks(slab: &mut Vec<f32>, k: usize, mut slots: Vec<&mut u32>) {
+    slots.sort_unstable_by_key(|s| **s);
+    let mut top = 0usize;
+    for s in slots {
+        let o = *s as usize;
+        slab.copy_within(o..o + k, top);
+        *s = top as u32;
+        top += k;
+    }
+    slab.truncate(top);
+}
+
 /// The SplitMix64 finalizer: spreads every input bit over the output, so that `hash & mask`
 /// picks well-distributed rows. Shared by every feature extractor (models depend on it).
 #[inline]

@@ -966,8 +966,6 @@ struct TypeCache {
     slab: Vec<f32>,
     feats: Vec<u64>,
     starts: Vec<u32>,
-    /// Scratch of [`TypeCache::compact`]: the kept sums, as offset << 32 | slot.
-    blocks: Vec<u64>,
 }
 
 /// Tag ids plus the two sentinels, as indices.
@@ -1012,27 +1010,8 @@ impl TypeCache {
             kept += 1;
             floats += self.records[r].iter().flatten().filter(|&&o| o != u32::MAX).count() * k;
         }
-        // the kept sums, in slab order, each moved to the lowest free offset (never upwards)
-        let blocks = &mut self.blocks;
-        blocks.clear();
-        for (r, rec) in self.records.iter().enumerate() {
-            if forms[r].is_some() {
-                for (j, &o) in rec.iter().flatten().enumerate() {
-                    if o != u32::MAX {
-                        blocks.push((o as u64) << 32 | (r * 2 * ROLES + j) as u64);
-                    }
-                }
-            }
-        }
-        blocks.sort_unstable();
-        let mut top = 0usize;
-        for &b in blocks.iter() {
-            let (o, r, j) = ((b >> 32) as usize, (b as u32 as usize) / (2 * ROLES), (b as u32 as usize) % (2 * ROLES));
-            self.slab.copy_within(o..o + k, top);
-            self.records[r][j / ROLES][j % ROLES] = top as u32;
-            top += k;
-        }
-        self.slab.truncate(top);
+        let slots = self.records.iter_mut().zip(&forms).filter(|(_, f)| f.is_some()).flat_map(|(rec, _)| rec.iter_mut().flatten()).filter(|o| **o != u32::MAX);
+        crate::perceptron::pack_blocks(&mut self.slab, k, slots.collect());
         // the kept records, in their old order
         self.index.clear();
         let mut w = 0;
