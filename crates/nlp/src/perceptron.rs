@@ -82,6 +82,7 @@ pub type MixedMap<V> = std::collections::HashMap<u64, V, std::hash::BuildHasherD
 /// vectors.
 pub(crate) fn pack_blocks(slab: &mut Vec<f32>, k: usize, mut slots: Vec<&mut u32>) {
     slots.sort_unstable_by_key(|s| **s);
+    debug_assert!(slots.windows(2).all(|w| *w[0] + k as u32 <= *w[1]), "blocks overlap");
     let mut top = 0usize;
     for s in slots {
         let o = *s as usize;
@@ -590,6 +591,16 @@ impl Trainer {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn packs_kept_blocks_down_in_place() {
+        // four blocks of 2 floats; keep the 4th and the 2nd (slots given out of order)
+        let mut slab = vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5];
+        let (mut a, mut b) = (6u32, 2u32);
+        super::pack_blocks(&mut slab, 2, vec![&mut a, &mut b]);
+        assert_eq!(slab, vec![1.0, 1.5, 3.0, 3.5]);
+        assert_eq!((a, b), (2, 0));
+    }
+
     use super::*;
 
     fn feats(words: &[&str]) -> Vec<u64> {
