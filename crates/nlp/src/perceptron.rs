@@ -591,20 +591,20 @@ impl Trainer {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn feats(words: &[&str]) -> Vec<u64> {
+        words.iter().map(|w| FeatureHasher::new(1).str(w).finish()).collect()
+    }
+
     #[test]
     fn packs_kept_blocks_down_in_place() {
         // four blocks of 2 floats; keep the 4th and the 2nd (slots given out of order)
         let mut slab = vec![0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5];
         let (mut a, mut b) = (6u32, 2u32);
-        super::pack_blocks(&mut slab, 2, vec![&mut a, &mut b]);
+        pack_blocks(&mut slab, 2, vec![&mut a, &mut b]);
         assert_eq!(slab, vec![1.0, 1.5, 3.0, 3.5]);
         assert_eq!((a, b), (2, 0));
-    }
-
-    use super::*;
-
-    fn feats(words: &[&str]) -> Vec<u64> {
-        words.iter().map(|w| FeatureHasher::new(1).str(w).finish()).collect()
     }
 
     #[test]
