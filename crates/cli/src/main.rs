@@ -223,6 +223,20 @@ mod tests {
     }
 }
 
+/// Runs a report command (eval, train, bench: they print with `println!`, which panics when
+/// stdout is a pipe closed early, as in `dateline eval parse … | head`) so that it ends
+/// quietly then, as Unix tools do: SIGPIPE gets its default action back (Rust ignores it).
+/// Not for `code`, `query` or `serve`, which handle a closed output themselves.
+fn end_quietly_on_closed_pipe(f: impl FnOnce() -> anyhow::Result<ExitCode>) -> anyhow::Result<ExitCode> {
+    #[cfg(unix)]
+    // SAFETY: sets a signal's action to the default one; called on the main thread before the
+    // command starts any thread, and no signal handler of ours is replaced.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    f()
+}
+
 fn main() -> ExitCode {
     fix_mmap_threshold();
     let cli = Cli::parse();
@@ -230,9 +244,9 @@ fn main() -> ExitCode {
         Command::Code(a) => driver::code(a),
         Command::Analyze(a) => driver::analyze(a),
         Command::Extract(a) => cmd::dispatch("extract", "", a.args),
-        Command::Eval(k) => cmd::dispatch("eval", &k.kind, k.args),
-        Command::Train(k) => cmd::dispatch("train", &k.kind, k.args),
-        Command::Bench(k) => cmd::dispatch("bench", &k.kind, k.args),
+        Command::Eval(k) => end_quietly_on_closed_pipe(|| cmd::dispatch("eval", &k.kind, k.args)),
+        Command::Train(k) => end_quietly_on_closed_pipe(|| cmd::dispatch("train", &k.kind, k.args)),
+        Command::Bench(k) => end_quietly_on_closed_pipe(|| cmd::dispatch("bench", &k.kind, k.args)),
         Command::Ingest(a) => cmd::dispatch("ingest", "", a.args),
         Command::Query(a) => cmd::dispatch("query", "", a.args),
         Command::Export(a) => cmd::dispatch("export", "", a.args),

@@ -196,3 +196,57 @@ fn analyze_spans_are_exact_byte_offsets() {
         }
     }
 }
+
+/// Two sentences written for these tests, in CoNLL-U.
+const TWO_TREES: &str = "# sent_id = t1
+1\tThe\tthe\tDET\tDT\t_\t2\tdet\t_\t_
+2\tminister\tminister\tNOUN\tNN\t_\t3\tnsubj\t_\t_
+3\tvisited\tvisit\tVERB\tVBD\t_\t0\troot\t_\t_
+4\tAnkara\tAnkara\tPROPN\tNNP\t_\t3\tobj\t_\t_
+5\ton\ton\tADP\tIN\t_\t6\tcase\t_\t_
+6\tMonday\tMonday\tPROPN\tNNP\t_\t3\tobl:tmod\t_\t_
+7\t.\t.\tPUNCT\t.\t_\t3\tpunct\t_\t_
+
+# sent_id = t2
+1\tTalks\ttalk\tNOUN\tNNS\t_\t2\tnsubj\t_\t_
+2\tended\tend\tVERB\tVBD\t_\t0\troot\t_\t_
+3\t.\t.\tPUNCT\t.\t_\t2\tpunct\t_\t_
+
+";
+
+#[test]
+fn eval_parse_scores_by_relation() {
+    let dir = tempdir("byrel");
+    let f = dir.join("two.conllu");
+    fs::write(&f, TWO_TREES).unwrap();
+    let out = run(&["eval", "parse", "--gold", f.to_str().unwrap(), "--by-relation"]);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // one row per gold universal relation (obl:tmod counts as obl), for each kind of tags
+    for rel in ["det", "nsubj", "root", "obj", "case", "obl", "punct"] {
+        let rows = text.lines().filter(|l| l.split_whitespace().next() == Some(rel)).count();
+        assert_eq!(rows, 2, "{rel} in\n{text}");
+    }
+    assert!(!text.lines().any(|l| l.trim_start().starts_with("obl:tmod")), "{text}");
+    let words: usize = text.lines().skip_while(|l| !l.contains("(gold tags)")).skip(2).take_while(|l| l.starts_with("  ")).map(|l| l.split_whitespace().nth(1).unwrap().parse::<usize>().unwrap()).sum();
+    assert_eq!(words, 10, "the rows cover every word\n{text}");
+    assert!(text.lines().last().unwrap().starts_with("uas="), "the last line is key=value pairs\n{text}");
+}
+
+#[test]
+fn a_report_ends_quietly_when_its_reader_goes() {
+    let dir = tempdir("pipe");
+    let f = dir.join("two.conllu");
+    fs::write(&f, TWO_TREES).unwrap();
+    let mut child = bin()
+        .args(["eval", "parse", "--gold", f.to_str().unwrap(), "--by-relation"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run dateline");
+    // the reader goes before the report is written (the models load first)
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "stderr: {err}");
+}

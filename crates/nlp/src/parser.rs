@@ -920,21 +920,25 @@ fn read_u32(r: &mut impl Read) -> io::Result<u32> {
 /// Attachment scores over gold trees: (words, unlabeled correct, labeled correct), with
 /// punctuation included (CoNLL 2018 counts every word).
 pub fn attachment(gold: &[conllu::Word], pred: &[(i32, String)]) -> (usize, usize, usize) {
-    let mut u = 0;
-    let mut l = 0;
+    let (mut u, mut l) = (0, 0);
     for (g, p) in gold.iter().zip(pred) {
-        let gh = g.head as i32 - 1;
-        if gh == p.0 {
-            u += 1;
-            // CoNLL 2018 LAS compares universal relations (subtypes dropped).
-            let gu = g.deprel.split(':').next().unwrap_or("");
-            let pu = p.1.split(':').next().unwrap_or("");
-            if gu == pu {
-                l += 1;
-            }
-        }
+        let (head, label) = word_attachment(g, p);
+        u += head as usize;
+        l += label as usize;
     }
     (gold.len(), u, l)
+}
+
+/// Whether the predicted (head, relation) of one word has the gold head, and the gold head
+/// and universal relation (CoNLL 2018 LAS drops subtypes: `obl:tmod` = `obl`).
+pub fn word_attachment(gold: &conllu::Word, pred: &(i32, String)) -> (bool, bool) {
+    let head = gold.head as i32 - 1 == pred.0;
+    (head, head && universal_relation(&gold.deprel) == universal_relation(&pred.1))
+}
+
+/// The universal part of a UD relation (`obl` for `obl:tmod`).
+pub fn universal_relation(rel: &str) -> &str {
+    rel.split(':').next().unwrap_or("")
 }
 
 #[cfg(test)]

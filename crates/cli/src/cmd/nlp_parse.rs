@@ -5,7 +5,7 @@ use clap::Parser as ClapParser;
 use nlp::conllu;
 use nlp::ner::clusters::WordClusters;
 use nlp::ner::{prf, read_iob2, IobSentence, Ner, NerExample, NerTrainOptions, SpanScores, TYPES};
-use nlp::parser::{attachment, Parser, TrainOptions};
+use nlp::parser::{universal_relation, word_attachment, Parser, TrainOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -146,15 +146,15 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     p.save(&mut bytes)?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
     let p = Parser::from_bytes(&bytes)?;
-    let (n, u, l, _) = score(&p, &dev, &Tags::Gold);
+    let sc = score(&p, &dev, &Tags::Gold);
     println!("wrote {} ({} bytes) in {:.1}s", a.out.display(), bytes.len(), t0.elapsed().as_secs_f64());
-    println!("dev (gold tags): UAS {:.2} LAS {:.2}", pct(u, n), pct(l, n));
+    println!("dev (gold tags): UAS {:.2} LAS {:.2}", sc.uas(), sc.las());
     if let Some(t) = &tagger {
         // the dev set with the tags of the tagger trained on the whole training set
-        let (n2, u2, l2, upos) = score(&p, &dev, &Tags::Tagger(t));
-        println!("dev (tags of the tagger trained here, UPOS {upos:.2}): UAS {:.2} LAS {:.2}", pct(u2, n2), pct(l2, n2));
+        let sp = score(&p, &dev, &Tags::Tagger(t));
+        println!("dev (tags of the tagger trained here, UPOS {:.2}): UAS {:.2} LAS {:.2}", sp.upos(), sp.uas(), sp.las());
     }
-    println!("dev_uas={:.2} dev_las={:.2} bytes={} seconds={:.1}", pct(u, n), pct(l, n), bytes.len(), t0.elapsed().as_secs_f64());
+    println!("dev_uas={:.2} dev_las={:.2} bytes={} seconds={:.1}", sc.uas(), sc.las(), bytes.len(), t0.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -213,10 +213,47 @@ fn tagger_tags(t: &nlp::tagger::Tagger, forms: &[&str]) -> (Vec<String>, Vec<Str
     t.tag(forms).into_iter().map(|id| t.tag_name(id)).map(|(u, x)| (u.to_string(), x.to_string())).unzip()
 }
 
-/// Parses every gold sentence; returns (words, unlabeled correct, labeled correct) and the
-/// UPOS accuracy of the tags used.
-fn score(p: &Parser, sents: &[conllu::Sentence], tags: &Tags) -> (usize, usize, usize, f64) {
-    let (mut n, mut u, mut l, mut tag_ok) = (0, 0, 0, 0usize);
+/// Attachment scores of a parser over gold sentences.
+#[derive(Default)]
+struct ParseScore {
+    words: usize,
+    /// Words with the gold head …
+    head_ok: usize,
+    /// … and the gold universal relation too.
+    label_ok: usize,
+    /// Words whose UPOS tag (as given to the parser) is the gold one.
+    tag_ok: usize,
+    /// Per gold universal relation: (words, head correct, head and relation correct).
+    by_relation: std::collections::BTreeMap<String, (usize, usize, usize)>,
+}
+
+impl ParseScore {
+    fn uas(&self) -> f64 {
+        pct(self.head_ok, self.words)
+    }
+    fn las(&self) -> f64 {
+        pct(self.label_ok, self.words)
+    }
+    fn upos(&self) -> f64 {
+        pct(self.tag_ok, self.words)
+    }
+    /// The table of `--by-relation`: each gold relation's share of the words, its UAS and
+    /// LAS, and its share of all head errors; most head errors first.
+    fn print_by_relation(&self, what: &str) {
+        let errors = (self.words - self.head_ok).max(1);
+        println!("by gold relation ({what}):");
+        println!("  {:<12} {:>6} {:>7} {:>7} {:>7} {:>13}", "relation", "words", "share", "UAS", "LAS", "head errors");
+        let mut rows: Vec<_> = self.by_relation.iter().collect();
+        rows.sort_by_key(|(r, (n, u, _))| (std::cmp::Reverse(n - u), r.as_str()));
+        for (r, &(n, u, l)) in rows {
+            println!("  {r:<12} {n:>6} {:>6.2}% {:>7.2} {:>7.2} {:>6} {:>5.1}%", pct(n, self.words), pct(u, n), pct(l, n), n - u, pct(n - u, errors));
+        }
+    }
+}
+
+/// Parses every gold sentence with the tags `tags` gives and scores the trees.
+fn score(p: &Parser, sents: &[conllu::Sentence], tags: &Tags) -> ParseScore {
+    let mut sc = ParseScore::default();
     let mut scratch = nlp::TagScratch::default();
     for s in sents {
         let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
@@ -225,16 +262,20 @@ fn score(p: &Parser, sents: &[conllu::Sentence], tags: &Tags) -> (usize, usize, 
             Tags::Predicted(nlp) => predicted_tags(nlp, &forms, &mut scratch),
             Tags::Tagger(t) => tagger_tags(t, &forms),
         };
-        tag_ok += s.words.iter().zip(&up).filter(|(w, t)| w.upos == **t).count();
+        sc.tag_ok += s.words.iter().zip(&up).filter(|(w, t)| w.upos == **t).count();
         let up: Vec<&str> = up.iter().map(|x| x.as_str()).collect();
         let xp: Vec<&str> = xp.iter().map(|x| x.as_str()).collect();
         let out = p.parse(&forms, &up, &xp);
-        let (a, b, c) = attachment(&s.words, &out);
-        n += a;
-        u += b;
-        l += c;
+        for (g, o) in s.words.iter().zip(&out) {
+            let (head, label) = word_attachment(g, o);
+            sc.words += 1;
+            sc.head_ok += head as usize;
+            sc.label_ok += label as usize;
+            let e = sc.by_relation.entry(universal_relation(&g.deprel).to_string()).or_default();
+            *e = (e.0 + 1, e.1 + head as usize, e.2 + label as usize);
+        }
     }
-    (n, u, l, pct(tag_ok, n))
+    sc
 }
 
 /// `dateline eval parse`
@@ -253,6 +294,10 @@ struct EvalParseArgs {
     /// least disturbed by other processes on a busy machine.
     #[arg(long, default_value_t = 1)]
     passes: usize,
+    /// Also print UAS and LAS by gold relation, with each relation's share of the head
+    /// errors (gold tags, then predicted tags).
+    #[arg(long)]
+    by_relation: bool,
 }
 
 fn load_parser(model: &Option<PathBuf>) -> Result<Parser> {
@@ -269,31 +314,41 @@ fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
     let p = load_parser(&a.model)?;
     let gold = read_conllu(&a.gold)?;
     let mut secs = f64::INFINITY;
-    let (mut n, mut u, mut l) = (0, 0, 0);
+    let mut g = ParseScore::default();
     for _ in 0..a.passes.max(1) {
         let t0 = Instant::now();
-        (n, u, l, _) = score(&p, &gold, &Tags::Gold);
+        g = score(&p, &gold, &Tags::Gold);
         secs = secs.min(t0.elapsed().as_secs_f64());
     }
-    println!("{}: {} sentences, {} words (gold tokens; CoNLL 2018 UAS/LAS, punctuation included)", a.gold.display(), gold.len(), n);
-    println!("gold tags:      UAS {:.2}  LAS {:.2}  ({:.0} words/s parsing)", pct(u, n), pct(l, n), n as f64 / secs);
-    if let Some(tp) = &a.tagger {
-        let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
-        let t = nlp::tagger::Tagger::from_bytes(&b).map_err(|e| anyhow!("{}: {e}", tp.display()))?;
-        let (_, pu, pl, upos) = score(&p, &gold, &Tags::Tagger(&t));
-        println!("predicted tags ({}): UAS {:.2}  LAS {:.2}  (tagger UPOS {:.2})", tp.display(), pct(pu, n), pct(pl, n), upos);
-        println!("uas={:.2} las={:.2} uas_gold_tags={:.2} las_gold_tags={:.2} upos={upos:.2} words={n}", pct(pu, n), pct(pl, n), pct(u, n), pct(l, n));
-        return Ok(ExitCode::SUCCESS);
-    }
-    match nlp::Nlp::load_default() {
-        Ok(nlp) => {
-            let (_, pu, pl, upos) = score(&p, &gold, &Tags::Predicted(&nlp));
-            println!("predicted tags: UAS {:.2}  LAS {:.2}  (tagger UPOS {:.2})", pct(pu, n), pct(pl, n), upos);
-            println!("uas={:.2} las={:.2} uas_gold_tags={:.2} las_gold_tags={:.2} upos={upos:.2} words={n}", pct(pu, n), pct(pl, n), pct(u, n), pct(l, n));
+    let n = g.words;
+    println!("{}: {} sentences, {n} words (gold tokens; CoNLL 2018 UAS/LAS, punctuation included)", a.gold.display(), gold.len());
+    println!("gold tags:      UAS {:.2}  LAS {:.2}  ({:.0} words/s parsing)", g.uas(), g.las(), n as f64 / secs);
+    let tagger = match &a.tagger {
+        Some(tp) => {
+            let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
+            Some((nlp::tagger::Tagger::from_bytes(&b).map_err(|e| anyhow!("{}: {e}", tp.display()))?, tp))
+        }
+        None => None,
+    };
+    let predicted = match &tagger {
+        Some((t, tp)) => Ok((score(&p, &gold, &Tags::Tagger(t)), format!("predicted tags ({})", tp.display()))),
+        None => nlp::Nlp::load_default().map(|nlp| (score(&p, &gold, &Tags::Predicted(&nlp)), "predicted tags".to_string())),
+    };
+    match predicted {
+        Ok((sp, what)) => {
+            println!("{what}: UAS {:.2}  LAS {:.2}  (tagger UPOS {:.2})", sp.uas(), sp.las(), sp.upos());
+            if a.by_relation {
+                g.print_by_relation("gold tags");
+                sp.print_by_relation(&what);
+            }
+            println!("uas={:.2} las={:.2} uas_gold_tags={:.2} las_gold_tags={:.2} upos={:.2} words={n}", sp.uas(), sp.las(), g.uas(), g.las(), sp.upos());
         }
         Err(e) => {
             println!("predicted tags: not available ({e})");
-            println!("uas_gold_tags={:.2} las_gold_tags={:.2} words={n}", pct(u, n), pct(l, n));
+            if a.by_relation {
+                g.print_by_relation("gold tags");
+            }
+            println!("uas_gold_tags={:.2} las_gold_tags={:.2} words={n}", g.uas(), g.las());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -741,12 +796,12 @@ struct BenchArgs {
     /// Folder of plain-text articles (title on line 1).
     #[arg(long, default_value = "../shared/data/corpora/bbc")]
     corpus: PathBuf,
-    /// Passes over the corpus (the rate is over all of them).
+    /// Passes over the corpus (the rate is over all of them; with several, each pass's rate
+    /// and their median are printed too, steadier on a machine whose speed varies).
     #[arg(long, default_value_t = 1)]
     passes: usize,
 }
 
-/// Peak resident set size in kB (VmHWM), if the platform reports it.
 /// Replaces the treebank's (UPOS, XPOS) tags with `tags` (per sentence; a sentence whose
 /// count differs keeps its own) and returns (words whose UPOS was already that, words replaced).
 fn use_tags(sents: &mut [nlp::conllu::Sentence], tags: &[Vec<(String, String)>]) -> (usize, usize) {
@@ -775,6 +830,18 @@ pub(crate) fn thread_cpu_s() -> f64 {
     ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
 }
 
+/// The median of `v` (the mean of the middle two for an even count; 0 when empty).
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    match s.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => s[n / 2],
+        n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
+    }
+}
+
+/// Peak resident set size in kB (VmHWM), if the platform reports it.
 fn peak_rss_kb() -> Option<u64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
@@ -814,7 +881,9 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
     let mut cpu = [0f64; 4];
     let (mut n_tok, mut n_ent, mut n_sent) = (0usize, 0usize, 0usize);
     let mut scratch = nlp::TagScratch::default();
+    let mut pass_rates = Vec::new();
     for _ in 0..a.passes.max(1) {
+        let (secs0, toks0) = (t_tok + t_tag + t_parse + t_ner, n_tok);
         for t in &texts {
             let mut d = Doc::new(Article { text: t.clone(), ..Default::default() });
             let (c, k) = (Instant::now(), thread_cpu_s());
@@ -847,8 +916,10 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
             n_sent += d.sentences.len();
             n_ent += d.entities.len();
         }
+        pass_rates.push((n_tok - toks0) as f64 / (t_tok + t_tag + t_parse + t_ner - secs0));
     }
     let total = t_tok + t_tag + t_parse + t_ner;
+    let median = median(&pass_rates);
     let rate = n_tok as f64 / total;
     let rss = peak_rss_kb().unwrap_or(0);
     let passes = a.passes.max(1);
@@ -859,10 +930,14 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
     }
     let cpu_total: f64 = cpu.iter().sum();
     println!("tokenize+tag+parse+NER   {:>10.0} tokens/s  ({} entities; {:.0} tokens per CPU second of the thread)", rate, n_ent, n_tok as f64 / cpu_total);
+    if pass_rates.len() > 1 {
+        let each: Vec<String> = pass_rates.iter().map(|r| format!("{r:.0}")).collect();
+        println!("  each pass: {} tokens/s; median {median:.0}", each.join(", "));
+    }
     println!("spaCy en_core_web_sm, full pipeline, same kind of machine: 4600 words/s  (dateline {:.1}x)", rate / 4600.0);
     println!("peak RSS: {:.1} MB", rss as f64 / 1024.0);
     println!(
-        "tokens_per_s={:.0} tokens_per_cpu_s={:.0} tokenize_per_s={:.0} tag_per_s={:.0} parse_per_s={:.0} ner_per_s={:.0} load_ms={:.0} peak_rss_mb={:.1} tokens={} entities={} spacy_words_per_s=4600",
+        "tokens_per_s={:.0} tokens_per_cpu_s={:.0} tokenize_per_s={:.0} tag_per_s={:.0} parse_per_s={:.0} ner_per_s={:.0} load_ms={:.0} peak_rss_mb={:.1} tokens={} entities={} spacy_words_per_s=4600 median_pass_tokens_per_s={median:.0}",
         rate,
         n_tok as f64 / cpu_total,
         n_tok as f64 / t_tok,
@@ -958,6 +1033,14 @@ fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], min_count
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn medians() {
+        assert_eq!(super::median(&[]), 0.0);
+        assert_eq!(super::median(&[3.0]), 3.0);
+        assert_eq!(super::median(&[5.0, 1.0, 4.0]), 4.0);
+        assert_eq!(super::median(&[4.0, 1.0, 2.0, 9.0]), 3.0);
+    }
+
     #[test]
     fn unescapes_sgml_entities() {
         assert_eq!(super::unescape_sgml("a &lt;b&gt; &amp; c&#3;d & e"), "a <b> & c d & e");
