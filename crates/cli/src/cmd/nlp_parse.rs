@@ -300,14 +300,20 @@ struct EvalParseArgs {
     by_relation: bool,
 }
 
-fn load_parser(model: &Option<PathBuf>) -> Result<Parser> {
+/// The model in file `model`, or else the built-in one (`what`: "parser", "NER"; `train`:
+/// the `dateline train` kind that makes one).
+fn load_model<T>(model: &Option<PathBuf>, what: &str, train: &str, from_bytes: impl Fn(&[u8]) -> std::io::Result<T>, builtin: impl Fn() -> Result<Option<T>, String>) -> Result<T> {
     match model {
         Some(m) => {
             let b = std::fs::read(m).with_context(|| format!("reading {}", m.display()))?;
-            Parser::from_bytes(&b).with_context(|| format!("loading {}", m.display()))
+            from_bytes(&b).with_context(|| format!("loading {}", m.display()))
         }
-        None => Parser::load_default().map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("no parser model is built in; run `dateline train parser`")),
+        None => builtin().map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("no {what} model is built in; run `dateline train {train}`")),
     }
+}
+
+fn load_parser(model: &Option<PathBuf>) -> Result<Parser> {
+    load_model(model, "parser", "parser", |b| Parser::from_bytes(b), Parser::load_default)
 }
 
 fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
@@ -683,13 +689,7 @@ struct EvalNerArgs {
 }
 
 fn load_ner(model: &Option<PathBuf>) -> Result<Ner> {
-    match model {
-        Some(m) => {
-            let b = std::fs::read(m).with_context(|| format!("reading {}", m.display()))?;
-            Ner::from_bytes(&b).with_context(|| format!("loading {}", m.display()))
-        }
-        None => Ner::load_default().map_err(|e| anyhow!(e))?.ok_or_else(|| anyhow!("no NER model is built in; run `dateline train ner`")),
-    }
+    load_model(model, "NER", "ner", |b| Ner::from_bytes(b), Ner::load_default)
 }
 
 fn eval_ner(a: EvalNerArgs) -> Result<ExitCode> {
