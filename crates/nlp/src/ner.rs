@@ -777,11 +777,8 @@ impl FastCache {
         }
         let slots = self.recs.iter_mut().zip(&keep).filter(|(_, &k)| k).flat_map(|(r, _)| r.roles.iter_mut()).filter(|o| **o != NO);
         crate::perceptron::pack_blocks(&mut self.slab, K, slots.collect());
-        let mut i = 0;
-        self.recs.retain(|_| {
-            i += 1;
-            keep[i - 1]
-        });
+        let mut kept = keep.iter();
+        self.recs.retain(|_| kept.next() == Some(&true));
         self.index.clear();
         for (i, r) in self.recs.iter_mut().enumerate() {
             r.uses = 0;

@@ -313,7 +313,7 @@ fn load_model<T>(model: &Option<PathBuf>, what: &str, train: &str, from_bytes: i
 }
 
 fn load_parser(model: &Option<PathBuf>) -> Result<Parser> {
-    load_model(model, "parser", "parser", |b| Parser::from_bytes(b), Parser::load_default)
+    load_model(model, "parser", "parser", Parser::from_bytes, Parser::load_default)
 }
 
 fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
@@ -689,7 +689,7 @@ struct EvalNerArgs {
 }
 
 fn load_ner(model: &Option<PathBuf>) -> Result<Ner> {
-    load_model(model, "NER", "ner", |b| Ner::from_bytes(b), Ner::load_default)
+    load_model(model, "NER", "ner", Ner::from_bytes, Ner::load_default)
 }
 
 fn eval_ner(a: EvalNerArgs) -> Result<ExitCode> {
