@@ -51,6 +51,11 @@ const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../../../dictionaries/actors/organizations.txt"),
     ),
     (
+        "actors/parties.txt",
+        "actors",
+        include_str!("../../../dictionaries/actors/parties.txt"),
+    ),
+    (
         "actors/people.txt",
         "people",
         include_str!("../../../dictionaries/actors/people.txt"),

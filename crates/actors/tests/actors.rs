@@ -102,6 +102,27 @@ fn groups_forces_media_and_organisations() {
 }
 
 #[test]
+fn political_parties_by_name_and_by_agent() {
+    let d = run(
+        "The Tories accused Labour of hypocrisy, while German Social Democrats and the BJP stayed silent. \
+         The labour market is tight.",
+        "2021-03-01",
+    );
+    // each party its own code and canonical name
+    let tories = find(&d, "Tories");
+    assert_eq!((tories.code.as_str(), tories.name.as_deref()), ("GBRPTYCSV", Some("Conservative Party")));
+    assert_eq!(tories.agent.as_deref(), Some("PTY"));
+    let labour = find(&d, "Labour");
+    assert_eq!((labour.code.as_str(), labour.name.as_deref()), ("GBRPTYLBP", Some("Labour Party")));
+    assert!(labour.entry.contains("actors/parties.txt:"));
+    // a name several countries' parties share is an agent: the country comes from its adjective
+    assert_eq!(find(&d, "German Social Democrats").code, "DEUPTY");
+    assert_eq!(find(&d, "BJP").code, "INDPTYBJP");
+    // the capitalised name only: "labour" as a common noun is no party
+    assert!(!texts(&d).iter().any(|(t, _)| t == "labour"), "{:?}", texts(&d));
+}
+
+#[test]
 fn role_of_and_in_and_coordination() {
     let d = run(
         "Lawmakers in Norway and Sweden met the government of Finland and Danish media and police.",
