@@ -1,7 +1,9 @@
-//! Named-entity recognizer: a greedy left-to-right BILOU sequence labeller over an averaged
+//! Named-entity recognizer: a left-to-right BILOU sequence labeller over an averaged
 //! perceptron with hashed features (word, shape, affixes, tags, context words, word classes,
 //! known names, runs of capitalized words, what earlier sentences of the document found
-//! ([`DocMemory`]), the labels already assigned), decoding only valid BILOU sequences.
+//! ([`DocMemory`]), the labels already assigned), decoding only valid BILOU sequences with a
+//! beam ([`beam_decode`]; its width is part of the model, width 1 is greedy decoding) and
+//! trained on whole sentences (max-violation updates, Huang et al. 2012).
 //! Labels: PER, ORG, LOC, OTH.
 //!
 //! Tagging goes through a per-thread cache ([`FastCache`]): per word (form and tags) its
@@ -11,9 +13,10 @@
 //! The model's sums are exact in `f32` ([`sums_exact`], checked at load), so the labels are
 //! the same as summing each token's rows one by one (which training does).
 //!
-//! Model file (little endian): `b"DLNR"`, `u32` version (4), `u32` byte length of the word
-//! classes, the [`clusters::WordClusters`] table, `u32` byte length of the name set, the
-//! [`names::NameSet`], then the [`SparsePerceptron`]. Version 3 files (no name set) load too.
+//! Model file (little endian): `b"DLNR"`, `u32` version (5), the [`Beam`] (`u32` width, `f32`
+//! pruning margin), `u32` byte length of the word classes, the [`clusters::WordClusters`]
+//! table, `u32` byte length of the name set, the [`names::NameSet`], then the
+//! [`SparsePerceptron`]. Version 4 files (greedy, no beam fields) and 3 (no name set) load too.
 
 #[path = "ner_feats.rs"]
 mod feats;
@@ -22,7 +25,7 @@ pub mod clusters;
 #[path = "ner_gaz.rs"]
 pub mod names;
 
-use crate::perceptron::{argmax, Perceptron, SparsePerceptron, Trainer};
+use crate::perceptron::{Perceptron, SparsePerceptron, Trainer};
 use clusters::WordClusters;
 use feats::{mark_memory, mark_names, mark_runs, static_feats, NerTok, ROLES, ROLE_HIST_O, ROLE_NEXT, ROLE_OWN, ROLE_PLAIN, ROLE_PREV};
 use names::Match;
@@ -211,9 +214,8 @@ pub struct NerTrainOptions {
     pub bits: u32,
     /// Weights below this magnitude are dropped from the model.
     pub min_abs: f32,
-    /// Do not learn from `O` on PROPN-tagged tokens the model takes for entities (for
-    /// training data that misses entities).
-    pub skip_o_propn: bool,
+    /// The decoding the model is trained for and keeps.
+    pub beam: Beam,
     /// Learn from what earlier sentences of a document found ([`DocMemory`]).
     pub doc_memory: bool,
     /// Models trained (each with its own shuffling seed) whose weights are averaged.
@@ -222,7 +224,7 @@ pub struct NerTrainOptions {
 
 impl Default for NerTrainOptions {
     fn default() -> Self {
-        NerTrainOptions { epochs: 12, seed: 23, bits: 20, min_abs: 0.0, skip_o_propn: false, doc_memory: true, models: 1 }
+        NerTrainOptions { epochs: 12, seed: 23, bits: 20, min_abs: 0.0, beam: Beam::default(), doc_memory: true, models: 1 }
     }
 }
 
@@ -231,6 +233,7 @@ pub struct Ner {
     model: SparsePerceptron,
     clusters: WordClusters,
     names: NameSet,
+    beam: Beam,
     /// Ties a thread's [`FastCache`] to this model.
     id: u64,
     /// Whether sums of the weights are exact in any order ([`sums_exact`]), so that the
@@ -293,6 +296,119 @@ fn spans_of(y: &[usize]) -> Vec<(usize, usize, EntityLabel)> {
     out
 }
 
+/// How a model decodes: the beam's width (1: greedy) and how far below the best item an
+/// item may score and still be kept (pruning: most tokens are clearly O, and a narrower beam
+/// there costs nothing and loses nothing).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Beam {
+    /// Items kept after each token (1 to [`BEAM_MAX`]).
+    pub width: usize,
+    /// Items scoring more than this below the best are dropped.
+    pub prune: f32,
+}
+
+impl Default for Beam {
+    /// The built-in model's settings (chosen by cross-validation on dev, models/ner.manifest).
+    fn default() -> Self {
+        Beam { width: 4, prune: 50.0 }
+    }
+}
+
+/// Widest beam [`beam_decode`] keeps.
+pub const BEAM_MAX: usize = 16;
+
+/// Beam decoding over `n` tokens: `stat` holds each token's static scores (`N_CLASSES` per
+/// token); `hist(i, p1, p2, scores)` adds the label-history scores (previous label `p1`, the
+/// one before `p2`; 99 before the sentence). The labels go to `y`; `back` is scratch (one
+/// (item, class) pair per token and beam item). Ties go to the earlier item and the lower
+/// class, so width 1 is greedy decoding. With `gold` (a path that obeys the constraints),
+/// returns the max-violation point: the token where the best item's score beats the gold
+/// prefix's by the most (ties count, as a perceptron updates on them), with that item's
+/// labels up to there.
+fn beam_decode(n: usize, beam: Beam, stat: &[f32], mut hist: impl FnMut(usize, u64, u64, &mut [f32]), title: impl Fn(usize) -> bool, gold: Option<&[usize]>, y: &mut Vec<usize>, back: &mut Vec<(u8, u8)>) -> Option<(usize, Vec<usize>)> {
+    const K: usize = N_CLASSES;
+    let k = beam.width.clamp(1, BEAM_MAX);
+    // items: (score, class, previous class, on the gold path)
+    let mut cur = [(0f32, 99u8, 99u8, true); BEAM_MAX];
+    let mut m = 1;
+    let mut top: [(f32, u8, u8); BEAM_MAX] = [(0.0, 0, 0); BEAM_MAX];
+    back.clear();
+    back.resize(n * k, (0, 0));
+    let mut gscore = 0f32;
+    let mut worst: Option<(f32, usize)> = None;
+    let mut scores = [0f32; K];
+    for i in 0..n {
+        let title = title(i);
+        let mut t = 0;
+        let mut gold_in = false;
+        for (j, &(sc0, c, p1, on_gold)) in cur[..m].iter().enumerate() {
+            scores.copy_from_slice(&stat[i * K..(i + 1) * K]);
+            hist(i, c as u64, p1 as u64, &mut scores);
+            if let (true, Some(g)) = (on_gold, gold) {
+                gscore = sc0 + scores[g[i]];
+                gold_in = true;
+            }
+            let prev = (c != 99).then_some(c as usize);
+            for (cls, &x) in scores.iter().enumerate() {
+                let v = sc0 + x;
+                if (t == k && v <= top[k - 1].0) || !allowed(prev, cls, title) {
+                    continue;
+                }
+                // insert after the items scored as high
+                let mut q = t.min(k - 1);
+                while q > 0 && top[q - 1].0 < v {
+                    top[q] = top[q - 1];
+                    q -= 1;
+                }
+                top[q] = (v, j as u8, cls as u8);
+                t = (t + 1).min(k);
+            }
+        }
+        while t > 1 && top[t - 1].0 < top[0].0 - beam.prune {
+            t -= 1;
+        }
+        if let (Some(g), false) = (gold, gold_in) {
+            // the gold prefix fell out of the beam: extend its score along the gold path
+            let p1 = if i > 0 { g[i - 1] as u64 } else { 99 };
+            let p2 = if i > 1 { g[i - 2] as u64 } else { 99 };
+            scores.copy_from_slice(&stat[i * K..(i + 1) * K]);
+            hist(i, p1, p2, &mut scores);
+            gscore += scores[g[i]];
+        }
+        let mut next = [(0f32, 0u8, 0u8, false); BEAM_MAX];
+        for (q, &(v, j, cls)) in top[..t].iter().enumerate() {
+            let (_, c, _, on_gold) = cur[j as usize];
+            next[q] = (v, cls, c, on_gold && gold.is_some_and(|g| g[i] == cls as usize));
+            back[i * k + q] = (j, cls);
+        }
+        cur = next;
+        m = t;
+        if gold.is_some() && !cur[0].3 && worst.map_or(true, |(w, _)| cur[0].0 - gscore > w) {
+            worst = Some((cur[0].0 - gscore, i));
+        }
+    }
+    let path = |last: usize, out: &mut Vec<usize>| {
+        out.clear();
+        out.resize(last + 1, 0);
+        let mut q = 0usize;
+        for i in (0..=last).rev() {
+            let (j, cls) = back[i * k + q];
+            out[i] = cls as usize;
+            q = j as usize;
+        }
+    };
+    y.clear();
+    if n == 0 {
+        return None;
+    }
+    path(n - 1, y);
+    worst.filter(|&(w, _)| w >= 0.0).map(|(_, i)| {
+        let mut z = Vec::new();
+        path(i, &mut z);
+        (i, z)
+    })
+}
+
 /// Scores features; implemented by the training and the compact weights.
 trait Scorer {
     fn score_into(&self, feats: &[u64], scores: &mut [f32]);
@@ -308,51 +424,41 @@ impl Scorer for SparsePerceptron {
     }
 }
 
-struct Decoder<'a, S: Scorer> {
-    model: &'a S,
-    scores: Vec<f32>,
-    feats: Vec<u64>,
-    skip_o_propn: bool,
+/// [`beam_decode`] summing each token's weight rows one by one (training, and the sentences
+/// [`FastCache`] does not take). `sf` gets each token's static features.
+fn decode_slow(model: &impl Scorer, toks: &[NerTok], beam: Beam, gold: Option<&[usize]>, sf: &mut Vec<Vec<u64>>, y: &mut Vec<usize>) -> Option<(usize, Vec<usize>)> {
+    let n = toks.len();
+    sf.resize_with(n, Vec::new);
+    let mut stat = vec![0f32; n * N_CLASSES];
+    for (i, f) in sf.iter_mut().enumerate() {
+        static_feats(toks, i, f);
+        model.score_into(f, &mut stat[i * N_CLASSES..(i + 1) * N_CLASSES]);
+    }
+    let mut hf = Vec::new();
+    let hist = |i: usize, p1, p2, sc: &mut [f32]| {
+        hf.clear();
+        feats::history(&toks[i], p1, p2, &mut hf);
+        model.score_into(&hf, sc);
+    };
+    beam_decode(n, beam, &stat, hist, |i| feats::title_only(&toks[i]), gold, y, &mut Vec::new())
 }
 
-impl<'a, S: Scorer> Decoder<'a, S> {
-    /// Greedy decoding; `learn` gets (features, truth, guess) at each token when training.
-    fn run(&mut self, toks: &[NerTok], gold: Option<&[usize]>, mut learn: impl FnMut(&[u64], usize, usize)) -> Vec<usize> {
-        let n = toks.len();
-        let mut y: Vec<usize> = Vec::with_capacity(n);
-        for i in 0..n {
-            static_feats(toks, i, &mut self.feats);
-            let p1 = if i > 0 { y[i - 1] as u64 } else { 99 };
-            let p2 = if i > 1 { y[i - 2] as u64 } else { 99 };
-            feats::history(&toks[i], p1, p2, &mut self.feats);
-            self.scores.iter_mut().for_each(|x| *x = 0.0);
-            self.model.score_into(&self.feats, &mut self.scores);
-            let prev = if i > 0 { Some(y[i - 1]) } else { None };
-            let title = feats::title_only(&toks[i]);
-            let guess = argmax(&self.scores, |c| allowed(prev, c, title));
-            if let Some(g) = gold {
-                // when our own history makes the gold class impossible, learn the closest
-                // allowed one (the same type and position where possible; else O)
-                let truth = if allowed(prev, g[i], title) {
-                    g[i]
-                } else {
-                    match part(g[i]) {
-                        Some((t, 1)) if !title => class(t, 0),
-                        Some((t, _)) if !title => class(t, 3),
-                        _ => 0,
-                    }
-                };
-                // `skip_o_propn`: the first-version training data misses many entities, so
-                // an O on a proper noun is not trusted enough to push the model away from
-                // an entity label.
-                if !(self.skip_o_propn && truth == 0 && guess != 0 && toks[i].propn) {
-                    learn(&self.feats, truth, guess);
-                }
-            }
-            y.push(guess);
-        }
-        y
+/// The gold classes as a path decoding can take: where the constraints forbid a gold class
+/// after the previous one (an entity starting at a title), the closest allowed class (the
+/// same type and position where possible, else O).
+fn gold_path(toks: &[NerTok], gold: &[usize]) -> Vec<usize> {
+    let mut gp: Vec<usize> = Vec::with_capacity(gold.len());
+    for (i, &g) in gold.iter().enumerate() {
+        let title = feats::title_only(&toks[i]);
+        let ok = allowed(gp.last().copied(), g, title);
+        gp.push(match part(g) {
+            _ if ok => g,
+            Some((t, 1)) if !title => class(t, 0),
+            Some((t, _)) if !title => class(t, 3),
+            _ => 0,
+        });
     }
+    gp
 }
 
 impl Ner {
@@ -368,13 +474,23 @@ impl Ner {
     pub fn from_bytes(mut bytes: &[u8]) -> io::Result<Ner> {
         let r = &mut bytes;
         let bad = |m: &str| io::Error::new(io::ErrorKind::InvalidData, m.to_string());
-        let mut magic = [0u8; 12];
-        r.read_exact(&mut magic)?;
-        let version = u32::from_le_bytes([magic[4], magic[5], magic[6], magic[7]]);
-        if &magic[..4] != b"DLNR" || !(3..=4).contains(&version) {
+        let mut word = || -> io::Result<[u8; 4]> {
+            let mut b = [0u8; 4];
+            r.read_exact(&mut b)?;
+            Ok(b)
+        };
+        let (magic, version) = (word()?, u32::from_le_bytes(word()?));
+        if &magic != b"DLNR" || !(3..=5).contains(&version) {
             return Err(bad("not a dateline NER model (bad magic or version)"));
         }
-        let n = u32::from_le_bytes([magic[8], magic[9], magic[10], magic[11]]) as usize;
+        let mut beam = Beam { width: 1, prune: f32::INFINITY };
+        if version >= 5 {
+            beam = Beam { width: u32::from_le_bytes(word()?) as usize, prune: f32::from_le_bytes(word()?) };
+            if !(1..=BEAM_MAX).contains(&beam.width) || beam.prune.is_nan() || beam.prune < 0.0 {
+                return Err(bad("NER model has a bad beam"));
+            }
+        }
+        let n = u32::from_le_bytes(word()?) as usize;
         let clusters = WordClusters::load(r.get(..n).ok_or_else(|| bad("truncated NER word classes"))?)?;
         *r = &r[n..];
         let mut names = NameSet::default();
@@ -389,18 +505,25 @@ impl Ner {
         if model.n_classes() != N_CLASSES {
             return Err(bad("NER model has the wrong number of classes"));
         }
-        Ok(Ner::new(model, clusters, names))
+        Ok(Ner::new(model, clusters, names, beam))
     }
 
-    fn new(model: SparsePerceptron, clusters: WordClusters, names: NameSet) -> Ner {
+    fn new(model: SparsePerceptron, clusters: WordClusters, names: NameSet, beam: Beam) -> Ner {
         let exact = sums_exact(&model);
-        Ner { model, clusters, names, id: NEXT_NER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), exact }
+        Ner { model, clusters, names, beam, id: NEXT_NER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed), exact }
+    }
+
+    /// How the model decodes.
+    pub fn beam(&self) -> Beam {
+        self.beam
     }
 
     /// Writes the model.
     pub fn save(&self, w: &mut impl Write) -> io::Result<()> {
         w.write_all(b"DLNR")?;
-        w.write_all(&4u32.to_le_bytes())?;
+        w.write_all(&5u32.to_le_bytes())?;
+        w.write_all(&(self.beam.width as u32).to_le_bytes())?;
+        w.write_all(&self.beam.prune.to_le_bytes())?;
         let mut c = Vec::new();
         self.clusters.save(&mut c)?;
         w.write_all(&(c.len() as u32).to_le_bytes())?;
@@ -432,7 +555,7 @@ impl Ner {
     /// BILOU classes of the `n` tokens given by `word(i)` = (form, UPOS, XPOS), with the
     /// document memory `mem`, and the tokens' [`names::token_key`]s. Sentences of up to
     /// [`FAST_MAX_TOKENS`] tokens go through the per-thread [`FastCache`] when the model's
-    /// sums are exact, others through [`Decoder`]: the classes are the same either way.
+    /// sums are exact, others through [`decode_slow`]: the classes are the same either way.
     fn label<'w>(&self, n: usize, word: impl Fn(usize) -> (&'w str, &'w str, &'w str), mem: impl Fn(u64) -> u8) -> (Vec<usize>, Vec<u64>) {
         if self.exact && n <= FAST_MAX_TOKENS {
             return FAST.with(|c| {
@@ -450,8 +573,8 @@ impl Ner {
         mark_names(&mut toks, &self.names, &mut Vec::new(), &mut Vec::new());
         mark_runs(&mut toks);
         mark_memory(&mut toks, mem);
-        let mut d = Decoder { model: &self.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
-        let y = d.run(&toks, None, |_, _, _| {});
+        let mut y = Vec::new();
+        decode_slow(&self.model, &toks, self.beam, None, &mut Vec::new(), &mut y);
         (y, toks.iter().map(|t| t.gkey).collect())
     }
 
@@ -507,29 +630,23 @@ impl Ner {
             feats::context_feats(&toks, i, &mut feats);
             m.score_into(&feats, s);
         }
-        // greedy decoding
         let mut y = std::mem::take(&mut c.y);
-        y.clear();
-        let mut scores = [0f32; K];
-        for i in 0..n {
-            let p1 = if i > 0 { y[i - 1] as u64 } else { 99 };
-            let p2 = if i > 1 { y[i - 2] as u64 } else { 99 };
-            scores.copy_from_slice(&stat[i * K..(i + 1) * K]);
+        let mut back = std::mem::take(&mut c.back);
+        let hist = |i: usize, p1: u64, p2: u64, sc: &mut [f32]| {
             let pair = c.pair(m, p1, p2);
             if p1 == 0 {
                 let h = c.role(m, c.ids[i], ROLE_HIST_O);
-                c.add_all(&[pair, h], &mut scores);
+                c.add_all(&[pair, h], sc);
             } else {
-                c.add_all(&[pair], &mut scores);
+                c.add_all(&[pair], sc);
                 feats.clear();
                 feats::hist_word(&toks[i], p1, &mut feats);
-                m.score_into(&feats, &mut scores);
+                m.score_into(&feats, sc);
             }
-            let prev = if i > 0 { Some(y[i - 1]) } else { None };
-            let title = feats::title_only(&toks[i]);
-            y.push(argmax(&scores, |k| allowed(prev, k, title)));
-        }
+        };
+        beam_decode(n, self.beam, &stat, hist, |i| feats::title_only(&toks[i]), None, &mut y, &mut back);
         c.y = y;
+        c.back = back;
         c.stat = stat;
         c.feats2 = feats;
         c.toks = toks;
@@ -588,6 +705,7 @@ impl Ner {
         }
         let mut prepared = prepared;
         let mut memory = DocMemory::default();
+        let (mut sf, mut y) = (Vec::new(), Vec::new());
         let n_models = opts.models.max(1);
         let mut sum: Vec<f32> = if n_models > 1 { vec![0.0; N_CLASSES << opts.bits] } else { Vec::new() };
         let mut single = None;
@@ -606,22 +724,27 @@ impl Ner {
                     }
                     mark_memory(&mut prepared[k].0, |key| memory.get(key));
                     let (toks, gold) = &prepared[k];
-                    // Decode with the current weights, then apply the updates collected on the way
-                    // (the weights are borrowed while decoding).
-                    let mut updates: Vec<(Vec<u64>, usize, usize)> = Vec::new();
-                    let y = {
-                        let mut d = Decoder { model: trainer.model(), scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: opts.skip_o_propn };
-                        d.run(toks, Some(gold), |f, t, g| {
-                            if t != g {
-                                updates.push((f.to_vec(), t, g));
-                            }
-                        })
-                    };
+                    // decode with the current weights; where the best path beats the gold
+                    // one by the most, move the weights from the former to the latter
+                    let gp = gold_path(toks, gold);
+                    let viol = decode_slow(trainer.model(), toks, opts.beam, Some(&gp), &mut sf, &mut y);
                     for _ in 0..toks.len() {
                         trainer.tick();
                     }
-                    for (f, t, g) in &updates {
-                        trainer.learn(f, *t, *g);
+                    if let Some((i, z)) = viol {
+                        let prev = |v: &[usize], j: usize, d: usize| if j >= d { v[j - d] as u64 } else { 99 };
+                        for j in 0..=i {
+                            let (z1, z2, g1, g2) = (prev(&z, j, 1), prev(&z, j, 2), prev(&gp, j, 1), prev(&gp, j, 2));
+                            if (z[j], z1, z2) == (gp[j], g1, g2) {
+                                continue;
+                            }
+                            let mut f = sf[j].clone();
+                            feats::history(&toks[j], g1, g2, &mut f);
+                            trainer.update(&f, gp[j], 1.0);
+                            f.truncate(sf[j].len());
+                            feats::history(&toks[j], z1, z2, &mut f);
+                            trainer.update(&f, z[j], -1.0);
+                        }
                     }
                     last[k] = spans_of(&y);
                     total += y.len();
@@ -649,7 +772,7 @@ impl Ner {
                 SparsePerceptron::from_rows(N_CLASSES, opts.bits, rows, opts.min_abs)
             }
         };
-        Ner::new(model, clusters, names)
+        Ner::new(model, clusters, names, opts.beam)
     }
 }
 
@@ -746,6 +869,8 @@ struct FastCache {
     gkeys: Vec<u64>,
     found: Vec<Match>,
     y: Vec<usize>,
+    /// Back-pointers of the beam ([`beam_decode`]).
+    back: Vec<(u8, u8)>,
 }
 
 impl FastCache {
@@ -952,6 +1077,68 @@ mod tests {
         assert_eq!(m.get(names::token_key("lima")), 0);
     }
 
+    use crate::perceptron::argmax;
+
+    /// Greedy decoding written out plainly, to check [`beam_decode`] of width 1 against.
+    fn greedy(n: usize, stat: &[f32], hist: impl Fn(usize, u64, u64, &mut [f32])) -> Vec<usize> {
+        let mut y: Vec<usize> = Vec::new();
+        for i in 0..n {
+            let mut s = stat[i * N_CLASSES..(i + 1) * N_CLASSES].to_vec();
+            let p1 = y.last().map_or(99, |&c| c as u64);
+            let p2 = if i > 1 { y[i - 2] as u64 } else { 99 };
+            hist(i, p1, p2, &mut s);
+            y.push(argmax(&s, |c| allowed(y.last().copied(), c, false)));
+        }
+        y
+    }
+
+    #[test]
+    fn beam_of_one_is_greedy_and_a_wider_beam_escapes_a_trap() {
+        let mut r = crate::parser::Rng::new(7);
+        let mut back = Vec::new();
+        let mut y = Vec::new();
+        for n in [0, 1, 2, 7, 30] {
+            // scores on a coarse grid, so that ties occur and their breaking is checked too
+            let stat: Vec<f32> = (0..n * N_CLASSES).map(|_| (r.next() % 7) as f32).collect();
+            let hist = |i: usize, p1: u64, p2: u64, s: &mut [f32]| {
+                for (c, x) in s.iter_mut().enumerate() {
+                    *x += ((i as u64 * 31 + p1 * 7 + p2 * 3 + c as u64) % 5) as f32;
+                }
+            };
+            let one = Beam { width: 1, prune: f32::INFINITY };
+            assert_eq!(beam_decode(n, one, &stat, hist, |_| false, None, &mut y, &mut back), None);
+            assert_eq!(y, greedy(n, &stat, hist), "n = {n}");
+        }
+        // a trap: U-PER looks best at the first token, but everything after it scores -5
+        let u_per = class(0, 3);
+        let mut stat = vec![0f32; 2 * N_CLASSES];
+        stat[0] = 1.0;
+        stat[u_per] = 1.1;
+        let hist = |_: usize, p1: u64, _: u64, s: &mut [f32]| {
+            if p1 == u_per as u64 {
+                s.iter_mut().for_each(|x| *x -= 5.0);
+            }
+        };
+        let gold = [0, 0];
+        let one = Beam { width: 1, prune: f32::INFINITY };
+        let viol = beam_decode(2, one, &stat, hist, |_| false, Some(&gold), &mut y, &mut back);
+        assert_eq!(y, vec![u_per, 0]);
+        // the greedy path beat the gold prefix by the most at the first token
+        assert_eq!(viol, Some((0, vec![u_per])));
+        let two = Beam { width: 2, prune: f32::INFINITY };
+        beam_decode(2, two, &stat, hist, |_| false, Some(&gold), &mut y, &mut back);
+        assert_eq!(y, vec![0, 0]);
+        // pruned to a margin below the 0.1 between the two first labels, the beam is greedy again
+        let pruned = Beam { width: 2, prune: 0.05 };
+        beam_decode(2, pruned, &stat, hist, |_| false, None, &mut y, &mut back);
+        assert_eq!(y, vec![u_per, 0]);
+        // when the gold path wins throughout, there is nothing to learn
+        let mut stat2 = vec![0f32; 2 * N_CLASSES];
+        stat2[0] = 2.0;
+        assert_eq!(beam_decode(2, two, &stat2, hist, |_| false, Some(&[0, 0]), &mut y, &mut back), None);
+        assert_eq!(y, vec![0, 0]);
+    }
+
     #[test]
     fn bilou_round_trip_and_constraints() {
         let spans = vec![(0, 1, EntityLabel::ORG), (2, 5, EntityLabel::PER)];
@@ -992,6 +1179,15 @@ mod tests {
         ner.save(&mut b2).unwrap();
         assert_eq!(b, b2);
         assert!(!ner.names.is_empty());
+        assert_eq!(ner.beam(), Beam::default());
+        // a version 4 file (no beam fields) still loads, and decodes greedily
+        let mut v4 = b[..8].to_vec();
+        v4[4..8].copy_from_slice(&4u32.to_le_bytes());
+        v4.extend_from_slice(&b[16..]);
+        assert_eq!(Ner::from_bytes(&v4).unwrap().beam().width, 1);
+        let mut bad = b.clone();
+        bad[8..12].copy_from_slice(&0u32.to_le_bytes());
+        assert!(Ner::from_bytes(&bad).is_err(), "a beam of width 0 is refused");
         // an averaged ensemble trains and tags too
         let ens = Ner::train(&data, WordClusters::default(), NameSet::default(), &NerTrainOptions { epochs: 10, bits: 12, seed: 1, models: 2, ..Default::default() }, |_, _| {});
         let f: Vec<&str> = data[0].forms.iter().map(|s| s.as_str()).collect();
@@ -1051,8 +1247,9 @@ mod fast_check {
         mark_names(&mut toks, &ner.names, &mut Vec::new(), &mut Vec::new());
         mark_runs(&mut toks);
         mark_memory(&mut toks, mem);
-        let mut d = Decoder { model: &ner.model, scores: vec![0.0; N_CLASSES], feats: Vec::new(), skip_o_propn: false };
-        d.run(&toks, None, |_, _, _| {})
+        let mut y = Vec::new();
+        decode_slow(&ner.model, &toks, ner.beam, None, &mut Vec::new(), &mut y);
+        y
     }
 
     #[test]

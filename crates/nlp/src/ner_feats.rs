@@ -19,8 +19,6 @@ pub(crate) struct NerTok {
     pre: [u64; 3],
     suf: [u64; 4],
     flags: u64,
-    /// Tagged PROPN.
-    pub propn: bool,
     fine: u64,
     coarse: u64,
     cap: u64,
@@ -104,7 +102,6 @@ impl NerTok {
             pre: [h(16, &lower[..cut_pre(1)]), h(17, &lower[..cut_pre(2)]), h(18, &lower[..cut_pre(3)])],
             suf: [h(19, &lower[cut_suf(1)..]), h(20, &lower[cut_suf(2)..]), h(21, &lower[cut_suf(3)..]), h(22, &lower[cut_suf(4)..])],
             flags,
-            propn: upos == "PROPN",
             gkey: token_key(&lower),
             gaz: 0,
             glen: 0,

@@ -444,9 +444,13 @@ struct TrainNerArgs {
     /// Weights below this magnitude are dropped (smaller model).
     #[arg(long, default_value_t = 0.0)]
     min_abs: f32,
-    /// Do not learn from `O` on proper nouns the model takes for entities.
-    #[arg(long)]
-    skip_o_propn: bool,
+    /// Beam width of decoding (1: greedy), kept in the model; training updates whole
+    /// sentences where the beam's best path beats the gold one by the most.
+    #[arg(long, default_value_t = nlp::ner::Beam::default().width)]
+    beam: usize,
+    /// Beam items scoring more than this below the best are dropped.
+    #[arg(long, default_value_t = nlp::ner::Beam::default().prune)]
+    beam_prune: f32,
     /// Known place names for name features: the packed GeoNames gazetteer …
     #[arg(long, default_value = "crates/geo/data/gazetteer.bin")]
     names_geo: PathBuf,
@@ -655,7 +659,7 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     eprintln!("NER: {} training sentences ({m1} without tags), {} dev ({m2} without tags)", train.len(), dev.len());
     let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors, &a.names_petrarch)? };
     eprintln!("name set: {} keys", names.len());
-    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, skip_o_propn: a.skip_o_propn, doc_memory: !a.no_doc_memory, models: a.models };
+    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, beam: nlp::ner::Beam { width: a.beam.clamp(1, nlp::ner::BEAM_MAX), prune: a.beam_prune }, doc_memory: !a.no_doc_memory, models: a.models };
     let ner = Ner::train(&train, clusters, names, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
     let mut bytes = Vec::new();
     ner.save(&mut bytes)?;
@@ -800,6 +804,9 @@ struct BenchArgs {
     /// and their median are printed too, steadier on a machine whose speed varies).
     #[arg(long, default_value_t = 1)]
     passes: usize,
+    /// An NER model file instead of the built-in model (to compare models' speed).
+    #[arg(long)]
+    ner_model: Option<PathBuf>,
 }
 
 /// Replaces the treebank's (UPOS, XPOS) tags with `tags` (per sentence; a sentence whose
@@ -875,7 +882,10 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
     let nlp = nlp::Nlp::load_default().map_err(|e| anyhow!(e))?;
     let load = t0.elapsed().as_secs_f64();
     let parser = Parser::load_default().map_err(|e| anyhow!(e))?;
-    let ner = Ner::load_default().map_err(|e| anyhow!(e))?;
+    let ner = match &a.ner_model {
+        Some(_) => Some(load_ner(&a.ner_model)?),
+        None => Ner::load_default().map_err(|e| anyhow!(e))?,
+    };
     // The work of `Nlp::run`, stage by stage, timed separately (one thread).
     let (mut t_tok, mut t_tag, mut t_parse, mut t_ner) = (0f64, 0f64, 0f64, 0f64);
     let mut cpu = [0f64; 4];
