@@ -629,6 +629,9 @@ fn jackknife_tags(tb: &mut [conllu::Sentence], folds: usize, clusters: &WordClus
 }
 
 fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
+    if !(1..=nlp::ner::BEAM_MAX).contains(&a.beam) || a.beam_prune.is_nan() || a.beam_prune < 0.0 {
+        bail!("--beam must be 1 to {} and --beam-prune a number from 0 up", nlp::ner::BEAM_MAX);
+    }
     let t0 = Instant::now();
     let mut train_tb = read_conllu(&a.train_tags)?;
     let dev_tb = read_conllu(&a.dev_tags)?;
@@ -659,7 +662,7 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     eprintln!("NER: {} training sentences ({m1} without tags), {} dev ({m2} without tags)", train.len(), dev.len());
     let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors, &a.names_petrarch)? };
     eprintln!("name set: {} keys", names.len());
-    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, beam: nlp::ner::Beam { width: a.beam.clamp(1, nlp::ner::BEAM_MAX), prune: a.beam_prune }, doc_memory: !a.no_doc_memory, models: a.models };
+    let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, beam: nlp::ner::Beam { width: a.beam, prune: a.beam_prune }, doc_memory: !a.no_doc_memory, models: a.models };
     let ner = Ner::train(&train, clusters, names, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
     let mut bytes = Vec::new();
     ner.save(&mut bytes)?;
