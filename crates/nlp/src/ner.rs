@@ -682,7 +682,8 @@ impl Ner {
     /// epoch (the model given is averaged up to that point, for scoring a dev set).
     pub fn train(data: &[NerExample], clusters: WordClusters, names: NameSet, opts: &NerTrainOptions, mut progress: impl FnMut(usize, f64)) -> Ner {
         let mut order: Vec<usize> = (0..data.len()).collect();
-        let prepared: Vec<(Vec<NerTok>, Vec<usize>)> = data
+        // per sentence: its tokens, gold classes, and the gold path decoding can take
+        let prepared: Vec<(Vec<NerTok>, Vec<usize>, Vec<usize>)> = data
             .iter()
             .map(|ex| {
                 let mut toks: Vec<NerTok> = ex
@@ -693,7 +694,9 @@ impl Ner {
                     .collect();
                 mark_names(&mut toks, &names, &mut Vec::new(), &mut Vec::new());
                 mark_runs(&mut toks);
-                (toks, gold_classes(ex.forms.len(), &ex.spans))
+                let gold = gold_classes(ex.forms.len(), &ex.spans);
+                let gp = gold_path(&toks, &gold);
+                (toks, gold, gp)
             })
             .collect();
         // each sentence's latest spans (gold before it is first decoded), for the memory of
@@ -705,7 +708,7 @@ impl Ner {
         }
         let mut prepared = prepared;
         let mut memory = DocMemory::default();
-        let (mut sf, mut y) = (Vec::new(), Vec::new());
+        let (mut sf, mut y, mut f) = (Vec::new(), Vec::new(), Vec::new());
         let n_models = opts.models.max(1);
         let mut sum: Vec<f32> = if n_models > 1 { vec![0.0; N_CLASSES << opts.bits] } else { Vec::new() };
         let mut single = None;
@@ -723,27 +726,26 @@ impl Ner {
                         memory.add_spans(&prepared[j].0, &last[j]);
                     }
                     mark_memory(&mut prepared[k].0, |key| memory.get(key));
-                    let (toks, gold) = &prepared[k];
+                    let (toks, gold, gp) = &prepared[k];
                     // decode with the current weights; where the best path beats the gold
                     // one by the most, move the weights from the former to the latter
-                    let gp = gold_path(toks, gold);
-                    let viol = decode_slow(trainer.model(), toks, opts.beam, Some(&gp), &mut sf, &mut y);
+                    let viol = decode_slow(trainer.model(), toks, opts.beam, Some(gp), &mut sf, &mut y);
                     for _ in 0..toks.len() {
                         trainer.tick();
                     }
                     if let Some((i, z)) = viol {
                         let prev = |v: &[usize], j: usize, d: usize| if j >= d { v[j - d] as u64 } else { 99 };
                         for j in 0..=i {
-                            let (z1, z2, g1, g2) = (prev(&z, j, 1), prev(&z, j, 2), prev(&gp, j, 1), prev(&gp, j, 2));
+                            let (z1, z2, g1, g2) = (prev(&z, j, 1), prev(&z, j, 2), prev(gp, j, 1), prev(gp, j, 2));
                             if (z[j], z1, z2) == (gp[j], g1, g2) {
                                 continue;
                             }
-                            let mut f = sf[j].clone();
-                            feats::history(&toks[j], g1, g2, &mut f);
-                            trainer.update(&f, gp[j], 1.0);
-                            f.truncate(sf[j].len());
-                            feats::history(&toks[j], z1, z2, &mut f);
-                            trainer.update(&f, z[j], -1.0);
+                            for (c, p1, p2, delta) in [(gp[j], g1, g2, 1.0), (z[j], z1, z2, -1.0)] {
+                                f.clear();
+                                f.extend_from_slice(&sf[j]);
+                                feats::history(&toks[j], p1, p2, &mut f);
+                                trainer.update(&f, c, delta);
+                            }
                         }
                     }
                     last[k] = spans_of(&y);
