@@ -7,11 +7,11 @@
 //! the buffer is empty, so every parse is a single-rooted tree. Each word is shifted once
 //! and popped once: `2n` transitions, linear time, for any input.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (3), `u32` byte length of the word
+//! Model file (little endian): `b"DLPR"`, `u32` version (4), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
 //! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte length of the action model, then the action and the label
-//! models as [`SparsePerceptron`]s. Version 3 hashes features as `parser_feats` does now
+//! models as [`SparsePerceptron`]s. Version 4 has the features of `parser_feats` now
 //! (rows are the top bits of the feature hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
@@ -35,8 +35,9 @@ use std::io::{self, Read, Write};
 /// `models/parser.manifest`).
 static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/parser.bin"));
 
-/// Model file version (3: feature rows are the top bits of `parser_feats`' hashes).
-const VERSION: u32 = 3;
+/// Model file version (3: feature rows are the top bits of `parser_feats`' hashes; 4: the
+/// template set of 2026-11-29, 26 action and 12 label templates fewer).
+const VERSION: u32 = 4;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -355,15 +356,15 @@ pub(crate) struct State {
     /// Two leftmost / two rightmost children of every node (usize::MAX = none).
     pub lc: Vec<[usize; 2]>,
     pub rc: Vec<[usize; 2]>,
+    /// Number of left children of every node.
     pub nl: Vec<u8>,
-    pub nr: Vec<u8>,
 }
 
 pub(crate) const NO: usize = usize::MAX;
 
 impl State {
     pub(crate) fn new(n: usize) -> State {
-        let mut st = State { n, stack: Vec::new(), b: 0, heads: Vec::new(), labels: Vec::new(), lc: Vec::new(), rc: Vec::new(), nl: Vec::new(), nr: Vec::new() };
+        let mut st = State { n, stack: Vec::new(), b: 0, heads: Vec::new(), labels: Vec::new(), lc: Vec::new(), rc: Vec::new(), nl: Vec::new() };
         st.reset(n);
         st
     }
@@ -383,10 +384,8 @@ impl State {
             v.clear();
             v.resize(n + 1, [NO, NO]);
         }
-        for v in [&mut self.nl, &mut self.nr] {
-            v.clear();
-            v.resize(n + 1, 0);
-        }
+        self.nl.clear();
+        self.nl.resize(n + 1, 0);
     }
     /// The only valid transition, if just one is.
     fn forced(&self) -> Option<usize> {
@@ -435,7 +434,6 @@ impl State {
             } else if c[1] == NO || d > c[1] {
                 c[1] = d;
             }
-            self.nr[h] = self.nr[h].saturating_add(1);
         }
     }
     /// (head, dependent) of an arc transition.
