@@ -163,7 +163,10 @@ pub fn run_docs(
             let before = batch.len();
             let batch: Vec<Article> = batch.into_iter().filter(|a| !skip(a)).collect();
             summary.skipped += before - batch.len();
-            let docs: Vec<Doc> = batch.into_par_iter().map(|a| pipeline.analyze(a)).collect();
+            // runs of up to pipeline::BATCH articles, enough of them to keep every thread busy
+            let per = batch.len().div_ceil(rayon::current_num_threads()).clamp(1, pipeline::BATCH);
+            let runs: Vec<Vec<Doc>> = batch.into_par_iter().chunks(per).map(|run| pipeline.analyze_batch(run)).collect();
+            let docs: Vec<Doc> = runs.into_iter().flatten().collect();
             for d in &docs {
                 summary.articles += 1;
                 summary.events += d.events.len();

@@ -455,6 +455,14 @@ pub trait Stage: Send + Sync {
     fn assigns(&self) -> &'static [Layer];
     /// Annotates the document.
     fn run(&self, doc: &mut Doc);
+    /// Annotates several documents, with the same results as [`Stage::run`] on each. A stage
+    /// with large tables may take the documents step by step instead of one after another,
+    /// so that each step's tables stay in cache from one document to the next.
+    fn run_batch(&self, docs: &mut [Doc]) {
+        for d in docs {
+            self.run(d);
+        }
+    }
     /// A hash of the resources (model weights, dictionaries) this stage was loaded with, so that
     /// output can record exactly what produced it. 0 for stages without resources.
     fn fingerprint(&self) -> u64 {

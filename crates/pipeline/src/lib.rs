@@ -9,6 +9,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// How many articles [`Pipeline::analyze_batch`] is meant to take at a time: enough for the
+/// NLP models' tables to stay warm from one article to the next (`dateline bench nlp`).
+pub const BATCH: usize = 16;
+
 /// A checked sequence of stages.
 pub struct Pipeline {
     stages: Vec<Arc<dyn Stage>>,
@@ -123,6 +127,22 @@ impl Pipeline {
     /// Hash of the models and dictionaries in use (recorded in output).
     pub fn fingerprint(&self) -> &str {
         &self.fingerprint
+    }
+
+    /// Runs every stage over a batch of articles (at most [`BATCH`] or so), stage by stage:
+    /// the same documents as [`Pipeline::analyze`] on each article, in the same order, but
+    /// faster, as each stage's tables stay in cache across the batch. Should a stage panic on
+    /// the batch, the batch is analyzed again article by article, so that only the article
+    /// at fault can lose anything.
+    pub fn analyze_batch(&self, articles: Vec<Article>) -> Vec<Doc> {
+        let mut docs: Vec<Doc> = articles.into_iter().map(Doc::new).collect();
+        for s in &self.stages {
+            if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.run_batch(&mut docs))).is_err() {
+                // stages leave the article as it came
+                return docs.into_iter().map(|d| self.analyze(d.article)).collect();
+            }
+        }
+        docs
     }
 
     /// Runs every stage over one article. Stages must not panic; as a last line of defence a

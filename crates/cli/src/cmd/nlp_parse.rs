@@ -889,7 +889,8 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
         Some(_) => Some(load_ner(&a.ner_model)?),
         None => Ner::load_default().map_err(|e| anyhow!(e))?,
     };
-    // The work of `Nlp::run`, stage by stage, timed separately (one thread).
+    // The work of `Nlp::run_batch` on runs of `pipeline::BATCH` articles, as `dateline code`
+    // does it, stage by stage, timed separately (one thread).
     let (mut t_tok, mut t_tag, mut t_parse, mut t_ner) = (0f64, 0f64, 0f64, 0f64);
     let mut cpu = [0f64; 4];
     let (mut n_tok, mut n_ent, mut n_sent) = (0usize, 0usize, 0usize);
@@ -897,24 +898,32 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
     let mut pass_rates = Vec::new();
     for _ in 0..a.passes.max(1) {
         let (secs0, toks0) = (t_tok + t_tag + t_parse + t_ner, n_tok);
-        for t in &texts {
-            let mut d = Doc::new(Article { text: t.clone(), ..Default::default() });
+        for run in texts.chunks(pipeline::BATCH) {
+            let mut docs: Vec<Doc> = run.iter().map(|t| Doc::new(Article { text: t.clone(), ..Default::default() })).collect();
             let (c, k) = (Instant::now(), thread_cpu_s());
-            nlp.tokenize_doc(&mut d);
+            for d in docs.iter_mut() {
+                nlp.tokenize_doc(d);
+            }
             let (c1, k1) = (Instant::now(), thread_cpu_s());
-            for s in 0..d.sentences.len() {
-                nlp.tag_sentence(&mut d, s, &mut scratch);
+            for d in docs.iter_mut() {
+                for s in 0..d.sentences.len() {
+                    nlp.tag_sentence(d, s, &mut scratch);
+                }
             }
             let (c2, k2) = (Instant::now(), thread_cpu_s());
             if let Some(p) = &parser {
-                for s in 0..d.sentences.len() {
-                    p.parse_sentence(&mut d, s);
+                for d in docs.iter_mut() {
+                    for s in 0..d.sentences.len() {
+                        p.parse_sentence(d, s);
+                    }
                 }
             }
             let (c3, k3) = (Instant::now(), thread_cpu_s());
             if let Some(n) = &ner {
-                for s in 0..d.sentences.len() {
-                    n.tag_sentence(&mut d, s);
+                for d in docs.iter_mut() {
+                    for s in 0..d.sentences.len() {
+                        n.tag_sentence(d, s);
+                    }
                 }
             }
             let (c4, k4) = (Instant::now(), thread_cpu_s());
@@ -925,9 +934,11 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
             t_tag += (c2 - c1).as_secs_f64();
             t_parse += (c3 - c2).as_secs_f64();
             t_ner += (c4 - c3).as_secs_f64();
-            n_tok += d.tokens.len();
-            n_sent += d.sentences.len();
-            n_ent += d.entities.len();
+            for d in &docs {
+                n_tok += d.tokens.len();
+                n_sent += d.sentences.len();
+                n_ent += d.entities.len();
+            }
         }
         pass_rates.push((n_tok - toks0) as f64 / (t_tok + t_tag + t_parse + t_ner - secs0));
     }
