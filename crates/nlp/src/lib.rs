@@ -204,6 +204,27 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_articles_gets_what_each_gets_alone() {
+        let nlp = shared();
+        let texts = [
+            "Turkish Foreign Minister Mevlut Cavusoglu met his Iranian counterpart in Ankara on Monday. Both sides agreed to reopen the border.",
+            "",
+            "Police in Lagos arrested 12 protesters, a spokesman said. The Nigerian government denied the reports.\n\nMore talks are planned in Abuja.",
+            "Kennedy said Labour would lose. Kennedy later met Blair at Westminster.",
+        ];
+        let mut batch: Vec<Doc> = texts.iter().map(|t| Doc::new(Article { text: t.to_string(), ..Default::default() })).collect();
+        // a document that already went through once is analyzed afresh
+        nlp.run(&mut batch[3]);
+        nlp.run_batch(&mut batch);
+        for (t, b) in texts.iter().zip(&batch) {
+            let mut one = Doc::new(Article { text: t.to_string(), ..Default::default() });
+            nlp.run(&mut one);
+            assert_eq!(format!("{:?}", (&one.sentences, &one.tokens, &one.entities)), format!("{:?}", (&b.sentences, &b.tokens, &b.entities)), "{t}");
+        }
+        assert!(batch[2].entities.len() >= 2, "{:?}", batch[2].entities);
+    }
+
+    #[test]
     fn built_in_models_save_back_to_the_same_bytes() {
         // loading keeps everything: re-saving gives the committed files
         assert!(tagger::Tagger::load_default().unwrap().to_bytes() == models::TAGGER, "tagger differs");

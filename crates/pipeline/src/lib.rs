@@ -160,3 +160,67 @@ impl Pipeline {
         doc
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Notes the length of each article's text.
+    struct Measure;
+    impl Stage for Measure {
+        fn name(&self) -> &'static str {
+            "measure"
+        }
+        fn requires(&self) -> &'static [Layer] {
+            &[]
+        }
+        fn assigns(&self) -> &'static [Layer] {
+            &[Layer::Sentences]
+        }
+        fn run(&self, doc: &mut Doc) {
+            let n = doc.article.text.len();
+            doc.note("measure", format!("{n} bytes"));
+        }
+    }
+
+    /// Panics on an article that says "boom" (a stand-in for a bug), notes the others.
+    struct Fragile;
+    impl Stage for Fragile {
+        fn name(&self) -> &'static str {
+            "fragile"
+        }
+        fn requires(&self) -> &'static [Layer] {
+            &[Layer::Sentences]
+        }
+        fn assigns(&self) -> &'static [Layer] {
+            &[Layer::Events]
+        }
+        fn run(&self, doc: &mut Doc) {
+            assert!(!doc.article.text.contains("boom"), "fragile stage fails");
+            doc.note("fragile", "fine");
+        }
+    }
+
+    fn notes(d: &Doc) -> Vec<String> {
+        d.diagnostics.iter().map(|x| format!("{}: {}", x.stage, x.message)).collect()
+    }
+
+    #[test]
+    fn a_batch_gives_each_article_its_own_results_and_one_failure_costs_one_article() {
+        let p = Pipeline::new(vec![Arc::new(Measure), Arc::new(Fragile)], "test".into()).unwrap();
+        let articles: Vec<Article> = ["one", "a boom here", "three!"].iter().map(|t| Article { text: t.to_string(), origin: format!("{t}.txt"), ..Default::default() }).collect();
+        let batch = p.analyze_batch(articles.clone());
+        let single: Vec<Doc> = articles.into_iter().map(|a| p.analyze(a)).collect();
+        assert_eq!(batch.len(), 3);
+        for (b, s) in batch.iter().zip(&single) {
+            assert_eq!(b.article.text, s.article.text);
+            assert_eq!(notes(b), notes(s));
+        }
+        assert_eq!(notes(&batch[0]), ["measure: 3 bytes", "fragile: fine"]);
+        assert_eq!(notes(&batch[2]), ["measure: 6 bytes", "fragile: fine"]);
+        let hit = notes(&batch[1]);
+        assert_eq!(hit[0], "measure: 11 bytes");
+        assert!(hit[1].starts_with("fragile: internal error in stage 'fragile' on a boom here.txt"), "{hit:?}");
+        assert!(p.analyze_batch(Vec::new()).is_empty());
+    }
+}
