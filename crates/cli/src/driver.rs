@@ -83,6 +83,30 @@ const DEDUP_WINDOW: usize = 256;
 /// Duplicate groups remembered (bounded memory on endless input).
 const DEDUP_MEMORY: usize = 100_000;
 
+/// Most text, in bytes, in one run of articles analyzed together (a long article runs alone,
+/// so memory stays what one article needs).
+const RUN_BYTES: usize = 256 << 10;
+
+/// Splits `batch` into runs for [`Pipeline::analyze_batch`], in order: up to `per` articles
+/// and [`RUN_BYTES`] of text each (or one longer article).
+fn runs(batch: Vec<Article>, per: usize) -> Vec<Vec<Article>> {
+    let mut out: Vec<Vec<Article>> = Vec::new();
+    let mut bytes = 0;
+    for a in batch {
+        match out.last_mut() {
+            Some(run) if run.len() < per && bytes + a.text.len() <= RUN_BYTES => {
+                bytes += a.text.len();
+                run.push(a);
+            }
+            _ => {
+                bytes = a.text.len();
+                out.push(vec![a]);
+            }
+        }
+    }
+    out
+}
+
 /// Reads every input, runs the pipeline on batches in parallel and hands the documents, in
 /// input order, to `emit`. Articles for which `skip` returns true are counted as skipped and
 /// not analyzed (used by `ingest` to resume). Read errors are printed as they come and
@@ -163,9 +187,8 @@ pub fn run_docs(
             let before = batch.len();
             let batch: Vec<Article> = batch.into_iter().filter(|a| !skip(a)).collect();
             summary.skipped += before - batch.len();
-            // runs of up to pipeline::BATCH articles, enough of them to keep every thread busy
             let per = batch.len().div_ceil(rayon::current_num_threads()).clamp(1, pipeline::BATCH);
-            let runs: Vec<Vec<Doc>> = batch.into_par_iter().chunks(per).map(|run| pipeline.analyze_batch(run)).collect();
+            let runs: Vec<Vec<Doc>> = runs(batch, per).into_par_iter().map(|run| pipeline.analyze_batch(run)).collect();
             let docs: Vec<Doc> = runs.into_iter().flatten().collect();
             for d in &docs {
                 summary.articles += 1;
@@ -248,4 +271,20 @@ pub fn analyze(args: AnalyzeArgs) -> Result<ExitCode> {
     })?;
     out.flush().ok();
     Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_keep_order_and_bound_count_and_bytes() {
+        let art = |n: usize, i: usize| Article { text: "x".repeat(n), origin: i.to_string(), ..Default::default() };
+        let sizes = [10, 20, RUN_BYTES, 5, 5, 5, 5, 5, RUN_BYTES / 2, RUN_BYTES / 2 + 1, 0];
+        let batch: Vec<Article> = sizes.iter().enumerate().map(|(i, &n)| art(n, i)).collect();
+        let r = runs(batch, 4);
+        let shape: Vec<Vec<String>> = r.iter().map(|run| run.iter().map(|a| a.origin.clone()).collect()).collect();
+        assert_eq!(shape, [vec!["0", "1"], vec!["2"], vec!["3", "4", "5", "6"], vec!["7", "8"], vec!["9", "10"]]);
+        assert!(runs(Vec::new(), 4).is_empty());
+    }
 }
