@@ -135,18 +135,54 @@ impl Stage for Nlp {
     fn run(&self, doc: &mut Doc) {
         self.run_batch(std::slice::from_mut(doc));
     }
-    /// Step by step over the documents: tokenizing, tagging, parsing, then NER, so that each
-    /// model's tables and per-type caches stay warm across documents (`dateline bench nlp` is
-    /// about a fifth faster with 16 news articles at a time than one by one). Each step reads
-    /// only what earlier steps wrote in the same document, so the results are those of
-    /// [`Stage::run`] on each.
     fn run_batch(&self, docs: &mut [Doc]) {
+        self.run_steps(docs, |_| {});
+    }
+}
+
+/// The steps of [`Nlp::run_steps`], in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Tokens and sentences.
+    Tokenize = 0,
+    /// Tags and lemmas.
+    Tag = 1,
+    /// Dependency trees.
+    Parse = 2,
+    /// Named entities.
+    Ner = 3,
+}
+
+impl Nlp {
+    /// Whether a parser model is built in.
+    pub fn has_parser(&self) -> bool {
+        self.parser.is_some()
+    }
+
+    /// Whether an NER model is built in (or set).
+    pub fn has_ner(&self) -> bool {
+        self.ner.is_some()
+    }
+
+    /// Uses `ner` instead of the built-in NER model (to compare model files).
+    pub fn set_ner(&mut self, ner: ner::Ner) {
+        self.ner = Some(ner);
+    }
+
+    /// [`Stage::run_batch`]: step by step over the documents — tokenizing, tagging, parsing,
+    /// then NER —, calling `done` after each step (benchmarks time them). Each model's tables
+    /// and per-type caches then stay warm across documents (`dateline bench nlp` is about a
+    /// fifth faster with 16 news articles at a time than one by one). Each step reads only
+    /// what earlier steps wrote in the same document, so the results are those of
+    /// [`Stage::run`] on each.
+    pub fn run_steps(&self, docs: &mut [Doc], mut done: impl FnMut(Step)) {
         for doc in docs.iter_mut() {
             doc.sentences.clear();
             doc.tokens.clear();
             doc.entities.clear();
             self.tokenize_doc(doc);
         }
+        done(Step::Tokenize);
         // the buffers and the lemma cache live on with the thread: words repeat across
         // articles too (the cache is bounded, and a lemma does not depend on it)
         thread_local! {
@@ -163,6 +199,7 @@ impl Stage for Nlp {
                 }
             }
         });
+        done(Step::Tag);
         if let Some(p) = &self.parser {
             for doc in docs.iter_mut() {
                 for s in 0..doc.sentences.len() {
@@ -170,6 +207,7 @@ impl Stage for Nlp {
                 }
             }
         }
+        done(Step::Parse);
         if let Some(n) = &self.ner {
             for doc in docs.iter_mut() {
                 for s in 0..doc.sentences.len() {
@@ -177,6 +215,7 @@ impl Stage for Nlp {
                 }
             }
         }
+        done(Step::Ner);
     }
 }
 

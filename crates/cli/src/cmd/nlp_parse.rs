@@ -882,73 +882,44 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
     }
     let bytes: usize = texts.iter().map(|t| t.len()).sum();
     let t0 = Instant::now();
-    let nlp = nlp::Nlp::load_default().map_err(|e| anyhow!(e))?;
+    let mut nlp = nlp::Nlp::load_default().map_err(|e| anyhow!(e))?;
     let load = t0.elapsed().as_secs_f64();
-    let parser = Parser::load_default().map_err(|e| anyhow!(e))?;
-    let ner = match &a.ner_model {
-        Some(_) => Some(load_ner(&a.ner_model)?),
-        None => Ner::load_default().map_err(|e| anyhow!(e))?,
-    };
-    // The work of `Nlp::run_batch` on runs of `pipeline::BATCH` articles, as `dateline code`
-    // does it, stage by stage, timed separately (one thread).
-    let (mut t_tok, mut t_tag, mut t_parse, mut t_ner) = (0f64, 0f64, 0f64, 0f64);
+    if a.ner_model.is_some() {
+        nlp.set_ner(load_ner(&a.ner_model)?);
+    }
+    // `Nlp::run_steps` on runs of `pipeline::BATCH` articles, as `dateline code` runs them,
+    // each step timed (one thread)
+    let mut secs = [0f64; 4];
     let mut cpu = [0f64; 4];
     let (mut n_tok, mut n_ent, mut n_sent) = (0usize, 0usize, 0usize);
-    let mut scratch = nlp::TagScratch::default();
     let mut pass_rates = Vec::new();
     for _ in 0..a.passes.max(1) {
-        let (secs0, toks0) = (t_tok + t_tag + t_parse + t_ner, n_tok);
+        let (secs0, toks0) = (secs.iter().sum::<f64>(), n_tok);
         for run in texts.chunks(pipeline::BATCH) {
             let mut docs: Vec<Doc> = run.iter().map(|t| Doc::new(Article { text: t.clone(), ..Default::default() })).collect();
-            let (c, k) = (Instant::now(), thread_cpu_s());
-            for d in docs.iter_mut() {
-                nlp.tokenize_doc(d);
-            }
-            let (c1, k1) = (Instant::now(), thread_cpu_s());
-            for d in docs.iter_mut() {
-                for s in 0..d.sentences.len() {
-                    nlp.tag_sentence(d, s, &mut scratch);
-                }
-            }
-            let (c2, k2) = (Instant::now(), thread_cpu_s());
-            if let Some(p) = &parser {
-                for d in docs.iter_mut() {
-                    for s in 0..d.sentences.len() {
-                        p.parse_sentence(d, s);
-                    }
-                }
-            }
-            let (c3, k3) = (Instant::now(), thread_cpu_s());
-            if let Some(n) = &ner {
-                for d in docs.iter_mut() {
-                    for s in 0..d.sentences.len() {
-                        n.tag_sentence(d, s);
-                    }
-                }
-            }
-            let (c4, k4) = (Instant::now(), thread_cpu_s());
-            for (acc, d) in cpu.iter_mut().zip([k1 - k, k2 - k1, k3 - k2, k4 - k3]) {
-                *acc += d;
-            }
-            t_tok += (c1 - c).as_secs_f64();
-            t_tag += (c2 - c1).as_secs_f64();
-            t_parse += (c3 - c2).as_secs_f64();
-            t_ner += (c4 - c3).as_secs_f64();
+            let mut last = (Instant::now(), thread_cpu_s());
+            nlp.run_steps(&mut docs, |step| {
+                let now = (Instant::now(), thread_cpu_s());
+                secs[step as usize] += (now.0 - last.0).as_secs_f64();
+                cpu[step as usize] += now.1 - last.1;
+                last = now;
+            });
             for d in &docs {
                 n_tok += d.tokens.len();
                 n_sent += d.sentences.len();
                 n_ent += d.entities.len();
             }
         }
-        pass_rates.push((n_tok - toks0) as f64 / (t_tok + t_tag + t_parse + t_ner - secs0));
+        pass_rates.push((n_tok - toks0) as f64 / (secs.iter().sum::<f64>() - secs0));
     }
+    let [t_tok, t_tag, t_parse, t_ner] = secs;
     let total = t_tok + t_tag + t_parse + t_ner;
     let median = median(&pass_rates);
     let rate = n_tok as f64 / total;
     let rss = peak_rss_kb().unwrap_or(0);
     let passes = a.passes.max(1);
     println!("corpus: {} ({} files, {:.1} MB, {} tokens, {} sentences per pass; {passes} pass(es), one thread)", a.corpus.display(), texts.len(), bytes as f64 / 1e6, n_tok / passes, n_sent / passes);
-    println!("models: parser {}, NER {}; all NLP models load in {:.0} ms", if parser.is_some() { "yes" } else { "MISSING" }, if ner.is_some() { "yes" } else { "MISSING" }, load * 1e3);
+    println!("models: parser {}, NER {}; all NLP models load in {:.0} ms", if nlp.has_parser() { "yes" } else { "MISSING" }, if nlp.has_ner() { "yes" } else { "MISSING" }, load * 1e3);
     for (i, (name, secs)) in [("tokenize + sentences", t_tok), ("tag + lemmatize", t_tag), ("parse", t_parse), ("NER", t_ner)].into_iter().enumerate() {
         println!("  {name:<22} {:>10.0} tokens/s  ({:.2} s, {:.0}% of the time; {:.0} tokens per CPU second)", n_tok as f64 / secs, secs, 100.0 * secs / total, n_tok as f64 / cpu[i]);
     }
