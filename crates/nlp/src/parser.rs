@@ -7,11 +7,11 @@
 //! the buffer is empty, so every parse is a single-rooted tree. Each word is shifted once
 //! and popped once: `2n` transitions, linear time, for any input.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (4), `u32` byte length of the word
+//! Model file (little endian): `b"DLPR"`, `u32` version (5), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
 //! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte length of the action model, then the action and the label
-//! models as [`SparsePerceptron`]s. Version 4 has the features of `parser_feats` now
+//! models as [`SparsePerceptron`]s. Version 5 has the features of `parser_feats` now
 //! (rows are the top bits of the feature hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
@@ -36,8 +36,9 @@ use std::io::{self, Read, Write};
 static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/parser.bin"));
 
 /// Model file version (3: feature rows are the top bits of `parser_feats`' hashes; 4: the
-/// template set of 2026-11-29, 26 action and 12 label templates fewer).
-const VERSION: u32 = 4;
+/// template set of 2026-11-29, 26 action and 12 label templates fewer; 5: eight templates
+/// that read what lies to the right of the buffer's front, [`feats::context`]).
+const VERSION: u32 = 5;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -358,13 +359,15 @@ pub(crate) struct State {
     pub rc: Vec<[usize; 2]>,
     /// Number of left children of every node.
     pub nl: Vec<u8>,
+    /// Per word, what lies to its right ([`feats::context`]); empty: none.
+    pub ctx: Vec<[u64; feats::CTX]>,
 }
 
 pub(crate) const NO: usize = usize::MAX;
 
 impl State {
     pub(crate) fn new(n: usize) -> State {
-        let mut st = State { n, stack: Vec::new(), b: 0, heads: Vec::new(), labels: Vec::new(), lc: Vec::new(), rc: Vec::new(), nl: Vec::new() };
+        let mut st = State { n, stack: Vec::new(), b: 0, heads: Vec::new(), labels: Vec::new(), lc: Vec::new(), rc: Vec::new(), nl: Vec::new(), ctx: Vec::new() };
         st.reset(n);
         st
     }
@@ -713,6 +716,7 @@ impl Parser {
         let n = toks.len();
         let rec = |i: usize| if i < n { recs[i] } else if i == n { ROOT_REC } else { NONE_REC };
         st.reset(n);
+        feats::context(toks, &mut st.ctx);
         let mut feats = Feats::new(self.dense.bits);
         let mut lf = Feats::new(self.labeler.bits());
         lscores.resize(self.labels.len(), 0.0);
@@ -819,6 +823,7 @@ impl Parser {
             for ex in &examples {
                 let n = ex.toks.len();
                 let mut st = State::new(n);
+                feats::context(&ex.toks, &mut st.ctx);
                 let mut gold = ex.gold_heads.clone();
                 gold.push(NO);
                 while !st.terminal() {

@@ -386,6 +386,34 @@ pub(crate) fn role_feats(x: &Tok, role: usize, f: &mut Feats) {
 /// Template number of the first word-class unigram (`s0`'s; then `b0`, `s1`, `b1`).
 const K_FINE: usize = 99;
 
+/// Slots of [`context`]: the next verb, the next punctuation mark.
+pub(crate) const CTX: usize = 2;
+
+/// Per word, what lies to its right: the fine tag of the next verb or auxiliary and its
+/// distance (up to 6), and the same of the next punctuation mark (`NONE` where there is
+/// none). A greedy parser sees the buffer only a few words deep; these tell it, for
+/// instance, whether a clause is still to come.
+pub(crate) fn context(toks: &[Tok], out: &mut Vec<[u64; CTX]>) {
+    let verb = bytes_hash(SEEDS[3], b"VERB");
+    let aux = bytes_hash(SEEDS[3], b"AUX");
+    let punct = bytes_hash(SEEDS[3], b"PUNCT");
+    out.clear();
+    out.resize(toks.len(), [NONE; CTX]);
+    let mut next = [NO; CTX];
+    for i in (0..toks.len()).rev() {
+        for (k, &j) in next.iter().enumerate() {
+            out[i][k] = if j == NO { NONE } else { mix2(SEEDS[7100 + k], toks[j].p, (j - i).min(6) as u64) };
+        }
+        let u = toks[i].u;
+        if u == verb || u == aux {
+            next[0] = i;
+        }
+        if u == punct {
+            next[1] = i;
+        }
+    }
+}
+
 /// Fills `f` with all the features of `st`: [`extract`]'s and the roles'.
 pub(crate) fn extract_all(st: &State, toks: &[Tok], f: &mut Feats) {
     extract(st, toks, f);
@@ -516,6 +544,16 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     add!(tb0.coarse, tb1.coarse);
     add!(ps0, t(s0r1).fine);
     add!(pb0, t(b0l1).fine);
+    // what lies to the right of b0 and s0 ([`context`])
+    k = 140;
+    let cx = |i: usize, j: usize| st.ctx.get(i).map_or(NONE, |c| c[j]);
+    let rem = if b0 == NO { NONE } else { 700 + (n - b0).min(6) as u64 };
+    add!(ps0, pb0, cx(b0, 0));
+    add!(pb0, cx(b0, 0));
+    add!(ps0, pb0, rem);
+    add!(pb0, cx(b0, 1));
+    add!(ps0, cx(s0, 0));
+    add!(ps1, ps0, cx(s0, 0));
 }
 
 /// Fills `f` with the features for labelling the arc `h → d` about to be built (`left`:
@@ -566,6 +604,9 @@ pub(crate) fn label_extract(st: &State, toks: &[Tok], h: usize, d: usize, left: 
     add!(td.fine);
     add!(th.fine);
     add!(td.fine, ph);
+    let cx = |i: usize, j: usize| st.ctx.get(i).map_or(NONE, |c| c[j]);
+    add!(ph, pd, cx(d, 0));
+    add!(pd, cx(d, 1));
 }
 
 #[cfg(test)]
