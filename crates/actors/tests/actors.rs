@@ -203,6 +203,18 @@ fn former_officials_are_elites() {
 }
 
 #[test]
+fn cabinet_secretaries_govern_and_shadow_ones_oppose() {
+    let d = run(
+        "Health Secretary Alan Brant met Trade and Industry Secretary Jo Pennick, and shadow education secretary Tim Holt criticised them.",
+        "2005-03-01",
+    );
+    // the head of a title decides, not a word of its department ("industry" alone is BUS)
+    assert_eq!(find(&d, "Health Secretary Alan Brant").code, "GOV");
+    assert_eq!(find(&d, "Trade and Industry Secretary Jo Pennick").code, "GOV");
+    assert_eq!(find(&d, "shadow education secretary Tim Holt").code, "OPP");
+}
+
+#[test]
 fn coreference_names_titles_and_envoys() {
     let text = "Foreign Minister Sergei Lavrov arrived in Ankara on Monday. Lavrov met Turkish officials. \
                 The Russian foreign minister later left. Moscow's envoy said the talks were useful. \

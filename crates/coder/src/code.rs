@@ -481,6 +481,12 @@ impl<'d> Engine<'d> {
     fn candidates(&self, ctx: &Ctx, tr: &mut Trace) -> Vec<Cand<'d>> {
         let mut out: Vec<Cand<'d>> = Vec::new();
         for i in 0..ctx.n {
+            // a modifier inside an actor's name or title is no event ("World Trade
+            // Organisation", "asylum seekers", "opposition MPs"); the last word may be
+            // ("their opposition", "the opposition from investors")
+            if ctx.ment[i].is_some_and(|k| ctx.doc.actors.get(k).is_some_and(|a| ctx.t0 + i + 1 < a.token_end)) {
+                continue;
+            }
             let mut best: Option<Cand<'d>> = None;
             let keys = [ctx.up[i].as_str(), ctx.lem[i].as_str()];
             for (ki, key) in keys.iter().enumerate() {

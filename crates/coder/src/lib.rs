@@ -320,6 +320,16 @@ mod tests {
     }
 
     #[test]
+    fn a_word_inside_an_actor_name_is_no_predicate() {
+        let c = Coder::builtin().unwrap();
+        // "trade" is a nominal predicate (061), but not inside a name or a title
+        let mut d = doc("The World Trade Organisation criticised Gondor.", &[("World Trade Organisation", "IGOWTO"), ("Gondor", "GON")]);
+        assert_eq!(events(&c, &mut d), vec![t("IGOWTO", "GON", "111")]);
+        let mut d = doc("Gondor's Trade Secretary Bob criticised Arnor.", &[("Gondor's Trade Secretary Bob", "GONGOV"), ("Arnor", "ARN")]);
+        assert_eq!(events(&c, &mut d), vec![t("GONGOV", "ARN", "111")]);
+    }
+
+    #[test]
     fn parse_light_verb_noun_predicate() {
         let c = Coder::builtin().unwrap();
         // Lavrov held talks with Assad .
