@@ -924,7 +924,7 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
         println!("  {name:<22} {:>10.0} tokens/s  ({:.2} s, {:.0}% of the time; {:.0} tokens per CPU second)", n_tok as f64 / secs, secs, 100.0 * secs / total, n_tok as f64 / cpu[i]);
     }
     let cpu_total: f64 = cpu.iter().sum();
-    println!("tokenize+tag+parse+NER   {:>10.0} tokens/s  ({} entities; {:.0} tokens per CPU second of the thread)", rate, n_ent, n_tok as f64 / cpu_total);
+    println!("tokenize+tag+parse+NER   {:>10.0} tokens/s  ({} entities per pass; {:.0} tokens per CPU second of the thread)", rate, n_ent / passes, n_tok as f64 / cpu_total);
     if pass_rates.len() > 1 {
         let each: Vec<String> = pass_rates.iter().map(|r| format!("{r:.0}")).collect();
         println!("  each pass: {} tokens/s; median {median:.0}", each.join(", "));
@@ -941,8 +941,8 @@ fn bench_nlp(a: BenchArgs) -> Result<ExitCode> {
         n_tok as f64 / t_ner,
         load * 1e3,
         rss as f64 / 1024.0,
-        n_tok,
-        n_ent
+        n_tok / passes,
+        n_ent / passes
     );
     Ok(ExitCode::SUCCESS)
 }
