@@ -389,6 +389,8 @@ impl State {
         }
         self.nl.clear();
         self.nl.resize(n + 1, 0);
+        // filled by `feats::context` for the sentence's tokens
+        self.ctx.clear();
     }
     /// The only valid transition, if just one is.
     fn forced(&self) -> Option<usize> {

@@ -429,6 +429,10 @@ pub(crate) fn extract_all(st: &State, toks: &[Tok], f: &mut Feats) {
 /// dev attachment, with gold or predicted tags, and a parser trained without all of them
 /// scores as well (models/parser.manifest). Most of them read two words, whose rows are
 /// rarely in cache, so the parser is faster without them.
+///
+/// Eight more (six here, two in [`label_extract`]) read what lies past the buffer's front:
+/// the next verb and the next punctuation mark to the right of b0 and s0 ([`context`]), and
+/// how many words remain.
 pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     f.len = 0;
     let n = st.n;
@@ -612,6 +616,29 @@ pub(crate) fn label_extract(st: &State, toks: &[Tok], h: usize, d: usize, left: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn context_points_to_the_next_verb_and_punctuation_mark() {
+        let (wc, v, mut buf) = (Classes::default(), Vocab::default(), String::new());
+        let sent = [("They", "PRON"), ("said", "VERB"), ("talks", "NOUN"), ("would", "AUX"), ("resume", "VERB"), (".", "PUNCT")];
+        let toks: Vec<Tok> = sent.iter().map(|(w, u)| Tok::new(w, u, u, &wc, &v, &mut buf)).collect();
+        let mut cx = Vec::new();
+        context(&toks, &mut cx);
+        assert_eq!(cx.len(), toks.len());
+        // "They" and "would" both have a VERB next, one word on; a verb's own slot looks past it
+        assert_eq!(cx[0][0], cx[3][0]);
+        // "said" and "talks" both have "would" next, at distances 2 and 1
+        assert_ne!(cx[1][0], cx[2][0]);
+        // after the last verb, no verb but the full stop; after the full stop, nothing
+        assert_eq!(cx[4][0], NONE);
+        assert_ne!(cx[4][1], NONE);
+        assert_ne!(cx[3][1], cx[4][1]);
+        assert_eq!(cx[5], [NONE, NONE]);
+        // the same tag at the same distance gives the same value, wherever it is
+        let mut cy = Vec::new();
+        context(&toks[3..], &mut cy);
+        assert_eq!(cy[0], cx[3]);
+    }
 
     #[test]
     fn templates_fit_the_feature_array() {
