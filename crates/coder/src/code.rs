@@ -243,7 +243,7 @@ impl<'a> Ctx<'a> {
         if depth > 5 {
             return Vec::new();
         }
-        for c in self.kids_with(v, &["nsubj", "csubj", "nsubj:pass", "nsubjpass", "expl"]) {
+        if let Some(&c) = self.kids_with(v, &["nsubj", "csubj", "nsubj:pass", "nsubjpass", "expl"]).first() {
             let mut a = self.nominal_actors(c);
             if a.is_empty() && self.base_rel(c) == "nsubj" && ["WHO", "WHICH", "THAT"].contains(&self.up[c].as_str()) {
                 if let Some(h) = self.headof(v) {

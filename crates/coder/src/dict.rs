@@ -324,14 +324,12 @@ fn parse_elems(toks: &[String], i: &mut usize, sets: &Synsets, until: Option<&st
         match t {
             "(" => {
                 // preposition (first token), then contents until ')'
-                let prep = loop {
-                    match toks.get(*i).map(|s| s.as_str()) {
-                        None => return Err("unclosed '('".into()),
-                        Some(")") => break None,
-                        Some(p) => {
-                            *i += 1;
-                            break Some(p.to_string());
-                        }
+                let prep = match toks.get(*i).map(|s| s.as_str()) {
+                    None => return Err("unclosed '('".into()),
+                    Some(")") => None,
+                    Some(p) => {
+                        *i += 1;
+                        Some(p.to_string())
                     }
                 };
                 let Some(prep) = prep else {
