@@ -199,30 +199,6 @@ mod huge {
 #[global_allocator]
 static ALLOC: huge::HugeAlloc = huge::HugeAlloc;
 
-#[cfg(test)]
-mod tests {
-    /// Blocks keep their contents as they grow and shrink across the large-block size, and
-    /// large blocks are aligned to huge pages.
-    #[test]
-    fn blocks_keep_their_contents_across_sizes() {
-        let mut v: Vec<u32> = Vec::new();
-        for i in 0..3_000_000u32 {
-            v.push(i.wrapping_mul(2_654_435_761));
-        }
-        assert_eq!(v.as_ptr() as usize % (2 << 20), 0);
-        assert!(v.iter().enumerate().all(|(i, &x)| x == (i as u32).wrapping_mul(2_654_435_761)));
-        v.truncate(1000);
-        v.shrink_to_fit();
-        assert!(v.iter().enumerate().all(|(i, &x)| x == (i as u32).wrapping_mul(2_654_435_761)));
-        let z = vec![0u8; 5 << 20];
-        assert!(z.iter().all(|&b| b == 0));
-        let mut w = vec![7u8; 300_000];
-        w.resize(3 << 20, 9);
-        w.resize(600_000, 1);
-        assert!(w[..300_000].iter().all(|&b| b == 7) && w[300_000..].iter().all(|&b| b == 9));
-    }
-}
-
 /// Runs a report command (eval, train, bench: they print with `println!`, which panics when
 /// stdout is a pipe closed early, as in `dateline eval parse … | head`) so that it ends
 /// quietly then, as Unix tools do: SIGPIPE gets its default action back (Rust ignores it).
@@ -259,5 +235,29 @@ fn main() -> ExitCode {
             eprintln!("dateline: error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Blocks keep their contents as they grow and shrink across the large-block size, and
+    /// large blocks are aligned to huge pages.
+    #[test]
+    fn blocks_keep_their_contents_across_sizes() {
+        let mut v: Vec<u32> = Vec::new();
+        for i in 0..3_000_000u32 {
+            v.push(i.wrapping_mul(2_654_435_761));
+        }
+        assert_eq!(v.as_ptr() as usize % (2 << 20), 0);
+        assert!(v.iter().enumerate().all(|(i, &x)| x == (i as u32).wrapping_mul(2_654_435_761)));
+        v.truncate(1000);
+        v.shrink_to_fit();
+        assert!(v.iter().enumerate().all(|(i, &x)| x == (i as u32).wrapping_mul(2_654_435_761)));
+        let z = vec![0u8; 5 << 20];
+        assert!(z.iter().all(|&b| b == 0));
+        let mut w = vec![7u8; 300_000];
+        w.resize(3 << 20, 9);
+        w.resize(600_000, 1);
+        assert!(w[..300_000].iter().all(|&b| b == 7) && w[300_000..].iter().all(|&b| b == 9));
     }
 }

@@ -59,8 +59,8 @@ fn the_readme_example_codes_events_in_the_contract() {
     // Turkey's and Iran's foreign ministers met: a consult (04) between the two governments.
     assert!(
         events.iter().any(|e| e["root"] == "04"
-            && e["source"]["code"].as_str().map_or(false, |c| c.starts_with("TUR") || c.starts_with("IRN"))
-            && e["target"]["code"].as_str().map_or(false, |c| c.starts_with("TUR") || c.starts_with("IRN"))),
+            && e["source"]["code"].as_str().is_some_and(|c| c.starts_with("TUR") || c.starts_with("IRN"))
+            && e["target"]["code"].as_str().is_some_and(|c| c.starts_with("TUR") || c.starts_with("IRN"))),
         "no Turkey–Iran consultation among {events:#?}"
     );
 }

@@ -524,7 +524,7 @@ impl<'d> Engine<'d> {
                         continue;
                     }
                     let spec = p.before.len() + p.after.len();
-                    if best.as_ref().map_or(true, |b| spec > b.pred.before.len() + b.pred.after.len()) {
+                    if best.as_ref().is_none_or(|b| spec > b.pred.before.len() + b.pred.after.len()) {
                         best = Some(Cand { i, start: i - p.before.len(), end, pred: p });
                     }
                 }
@@ -597,7 +597,7 @@ impl<'d> Engine<'d> {
                 (Ok(_), Ok(_)) => {
                     tr!(tr, "    pattern {} '{}' [{}]: matched (weight {})", p.id, p.text, p.code.display(), p.weight);
                     let rank = |p: &Pattern, m: &Match| (p.weight, m.consumed.len(), p.post.iter().chain(&p.pre).any(|e| matches!(e, Elem::Compound)));
-                    if best.as_ref().map_or(true, |(b, bm)| rank(p, &m) > rank(b, bm)) {
+                    if best.as_ref().is_none_or(|(b, bm)| rank(p, &m) > rank(b, bm)) {
                         best = Some((p, m));
                     }
                 }

@@ -143,9 +143,8 @@ pub fn read_verbs(name: &str, text: &str) -> (VerbDict, Vec<String>) {
         }
         let origin = format!("{name}:{lineno}");
         let mut forms: Vec<String> = vec![stem.to_string()];
-        match forms_part {
-            Some(f) => forms.extend(f.split(|c: char| c.is_whitespace() || c == ',').filter(|s| !s.is_empty()).map(|s| s.to_string())),
-            None => {}
+        if let Some(f) = forms_part {
+            forms.extend(f.split(|c: char| c.is_whitespace() || c == ',').filter(|s| !s.is_empty()).map(|s| s.to_string()));
         }
         for (k, form) in forms.into_iter().enumerate() {
             // regular forms of the stem are always generated; listed forms are added as is
@@ -249,7 +248,7 @@ impl Discards {
                 });
                 if ok {
                     let story = *story;
-                    if hit.as_ref().map_or(true, |h| story && !h.0) {
+                    if hit.as_ref().is_none_or(|h| story && !h.0) {
                         hit = Some((story, ph.join(" ")));
                     }
                 }

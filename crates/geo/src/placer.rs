@@ -190,7 +190,7 @@ fn by_parse(doc: &Doc, predicate: Span, evidence: Span, climbs: &mut [Option<Vec
                 break;
             }
             if at_pred {
-                if st.has_case && best.map_or(true, |(b, _)| st.hops < b) {
+                if st.has_case && best.is_none_or(|(b, _)| st.hops < b) {
                     best = Some((st.hops, pi));
                 }
                 break;
@@ -237,7 +237,7 @@ fn by_text(doc: &Doc, predicate: Span, evidence: Span) -> Option<usize> {
             continue;
         }
         let dist = if m.start >= predicate.end { m.start - predicate.end } else { predicate.start.saturating_sub(m.end) + 1000 };
-        if best.map_or(true, |(d, _)| dist < d) {
+        if best.is_none_or(|(d, _)| dist < d) {
             best = Some((dist, pi));
         }
     }

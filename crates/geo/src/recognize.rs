@@ -157,10 +157,8 @@ pub fn recognize(data: &Data, doc: &Doc) -> Vec<PlaceMention> {
                 EntityLabel::OTH => Ner::Oth,
             };
             let inside = start <= e.start && e.end <= end;
-            if inside || n == Ner::Per || n == Ner::Org {
-                if best == Ner::None || n == Ner::Loc && inside {
-                    best = n;
-                }
+            if (inside || n == Ner::Per || n == Ner::Org) && (best == Ner::None || n == Ner::Loc && inside) {
+                best = n;
             }
         }
         best
@@ -557,7 +555,7 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
     for c in cands {
         match &c.what {
             What::Demonym(d) | What::Capital(d) => {
-                *country_w.entry(&data.entries[*d as usize].country).or_default() += 1.0;
+                *country_w.entry(data.entries[*d as usize].country).or_default() += 1.0;
             }
             What::Gaz { key, entries } => {
                 let mut scored: Vec<(f64, u32)> = entries.iter().map(|&e| (prior(e, key), e)).collect();
@@ -569,11 +567,11 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
                     continue;
                 }
                 let w = if matches!(en.feature, Feature::Country | Feature::Admin1) || margin >= 2.0 { 1.0 } else { 0.3 };
-                *country_w.entry(&en.country).or_default() += w;
+                *country_w.entry(en.country).or_default() += w;
                 if en.feature == Feature::Admin1 {
-                    *admin_w.entry((&en.country, &en.admin1)).or_default() += 1.0;
+                    *admin_w.entry((en.country, en.admin1)).or_default() += 1.0;
                 } else if en.feature == Feature::City && margin >= 2.0 {
-                    *admin_w.entry((&en.country, &en.admin1)).or_default() += 0.5;
+                    *admin_w.entry((en.country, en.admin1)).or_default() += 0.5;
                 }
             }
             What::Pattern(_) => {}
@@ -596,17 +594,17 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
         let sid = sent_of[c.a.min(toks.len() - 1)];
         match &c.what {
             What::Demonym(d) | What::Capital(d) => {
-                sent_countries.entry(sid).or_default().insert(&data.entries[*d as usize].country);
+                sent_countries.entry(sid).or_default().insert(data.entries[*d as usize].country);
             }
             What::Gaz { entries, .. } => {
                 for &e in entries {
                     let en = &data.entries[e as usize];
                     match en.feature {
                         Feature::Country => {
-                            sent_countries.entry(sid).or_default().insert(&en.country);
+                            sent_countries.entry(sid).or_default().insert(en.country);
                         }
                         Feature::Admin1 => {
-                            sent_admins.entry(sid).or_default().insert((&en.country, &en.admin1));
+                            sent_admins.entry(sid).or_default().insert((en.country, en.admin1));
                         }
                         _ => {}
                     }
@@ -631,8 +629,8 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
                             for &e in ne {
                                 let en = &data.entries[e as usize];
                                 match en.feature {
-                                    Feature::Country => contained.push((&en.country, "")),
-                                    Feature::Admin1 => contained.push((&en.country, &en.admin1)),
+                                    Feature::Country => contained.push((en.country, "")),
+                                    Feature::Admin1 => contained.push((en.country, en.admin1)),
                                     _ => {}
                                 }
                             }
@@ -645,7 +643,7 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
                     let en = &data.entries[e as usize];
                     let mut sc = prior(e, key);
                     if !en.country.is_empty() {
-                        if let Some(w) = country_w.get(&*en.country) {
+                        if let Some(w) = country_w.get(en.country) {
                             // the mention's own country evidence does not count for itself
                             let own = if matches!(en.feature, Feature::Country) { 1.0 } else { 0.0 };
                             let w = (w - own).max(0.0);
@@ -654,7 +652,7 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
                             }
                         }
                         if en.feature == Feature::City {
-                            if let Some(w) = admin_w.get(&(&*en.country, &*en.admin1)) {
+                            if let Some(w) = admin_w.get(&(en.country, en.admin1)) {
                                 sc += 1.0 + w.min(2.0);
                             }
                             if sent_countries.get(&sid).is_some_and(|s| s.contains(&*en.country)) {
@@ -665,12 +663,12 @@ fn resolve(data: &Data, text: &str, toks: &[Tok], cands: &[Cand]) -> Vec<PlaceMe
                             }
                         }
                         for &(cc, a1) in &contained {
-                            if cc == &*en.country && (a1.is_empty() || a1 == &*en.admin1) && en.feature != Feature::Country {
+                            if cc == en.country && (a1.is_empty() || a1 == en.admin1) && en.feature != Feature::Country {
                                 sc += if a1.is_empty() { 8.0 } else { 12.0 };
                             }
                         }
                     }
-                    if best.map_or(true, |(b, _)| sc > b) {
+                    if best.is_none_or(|(b, _)| sc > b) {
                         best = Some((sc, e));
                     }
                 }

@@ -100,7 +100,7 @@ pub fn strip_inline(s: &str) -> String {
                 let next = s[j..].chars().next();
                 let word = |ch: Option<char>| ch.is_some_and(|ch| ch.is_alphanumeric());
                 let inside_word = word(prev) && word(next);
-                let spaced = !next.is_some_and(|n| !n.is_whitespace()) && !prev.is_some_and(|p| !p.is_whitespace());
+                let spaced = next.is_none_or(|n| n.is_whitespace()) && prev.is_none_or(|p| p.is_whitespace());
                 if (c == b'_' && inside_word) || spaced {
                     out.push_str(&s[i..j]);
                 }
@@ -250,7 +250,7 @@ pub fn parse_markdown(src: &str) -> Parsed {
     let mut paras = paragraphs(src);
     // `Original url:` footer: the URL is the next paragraph (or the rest of the line).
     if let Some(k) = paras.iter().position(|pa| pa[0].trim().to_ascii_lowercase().starts_with("original url:")) {
-        let after = pa_rest(&paras[k][0]);
+        let after = pa_rest(paras[k][0]);
         let candidate = if !after.is_empty() {
             Some(after)
         } else {

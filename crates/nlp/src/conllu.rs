@@ -114,6 +114,12 @@ impl Word {
     }
 }
 
+/// Reads and parses a CoNLL-U file; errors name the file (and line).
+pub fn read_file(path: &std::path::Path) -> Result<Vec<Sentence>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse(&text).map_err(|(line, m)| format!("{}:{line}: {m}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -127,10 +133,4 @@ mod tests {
         assert_eq!(s[0].words[2].head, 0);
         assert!(super::parse("1\tx\n").is_err());
     }
-}
-
-/// Reads and parses a CoNLL-U file; errors name the file (and line).
-pub fn read_file(path: &std::path::Path) -> Result<Vec<Sentence>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    parse(&text).map_err(|(line, m)| format!("{}:{line}: {m}", path.display()))
 }

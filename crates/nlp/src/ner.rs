@@ -383,7 +383,7 @@ fn beam_decode(n: usize, beam: Beam, stat: &[f32], mut hist: impl FnMut(usize, u
         }
         cur = next;
         m = t;
-        if gold.is_some() && !cur[0].3 && worst.map_or(true, |(w, _)| cur[0].0 - gscore > w) {
+        if gold.is_some() && !cur[0].3 && worst.is_none_or(|(w, _)| cur[0].0 - gscore > w) {
             worst = Some((cur[0].0 - gscore, i));
         }
     }

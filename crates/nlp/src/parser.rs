@@ -377,10 +377,8 @@ impl State {
         self.b = 0;
         self.stack.clear();
         self.stack.push(n);
-        for (v, x) in [(&mut self.heads, NO)] {
-            v.clear();
-            v.resize(n + 1, x);
-        }
+        self.heads.clear();
+        self.heads.resize(n + 1, NO);
         self.labels.clear();
         self.labels.resize(n + 1, 0);
         for v in [&mut self.lc, &mut self.rc] {

@@ -307,7 +307,7 @@ impl Feats {
 
 /// Sentence-level view used by the extractors: tokens plus the two sentinels.
 #[inline(always)]
-fn tok<'a>(toks: &'a [Tok], n: usize, i: usize) -> &'a Tok {
+fn tok(toks: &[Tok], n: usize, i: usize) -> &Tok {
     if i < n {
         &toks[i]
     } else if i == n {

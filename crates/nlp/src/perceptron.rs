@@ -252,7 +252,7 @@ fn bf16(x: f32) -> u16 {
 pub fn argmax(scores: &[f32], ok: impl Fn(usize) -> bool) -> usize {
     let mut best = None;
     for (i, &s) in scores.iter().enumerate() {
-        if ok(i) && best.map_or(true, |(_, b)| s > b) {
+        if ok(i) && best.is_none_or(|(_, b)| s > b) {
             best = Some((i, s));
         }
     }

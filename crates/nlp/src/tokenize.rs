@@ -349,10 +349,8 @@ fn scan_word(text: &str, i: usize, e: usize) -> usize {
                     let left = text[seg_start..j].bytes().rev().take_while(|d| d.is_ascii_digit()).count();
                     let right = text.as_bytes()[j + 1..e].iter().take_while(|d| d.is_ascii_digit()).count();
                     left == 3 && right >= 3 || seg_start > i && left >= 3
-                } else if next_word && is_hyphen_prefix(&text[seg_start..j]) {
-                    true
                 } else {
-                    false
+                    next_word && is_hyphen_prefix(&text[seg_start..j])
                 }
             }
             '&' => prev.is_some_and(|p| p.is_uppercase()) && next.is_some_and(|n| n.is_uppercase()),
@@ -597,6 +595,24 @@ fn line_break_ends_sentence(prev: &str, next: &str) -> bool {
     !continues
 }
 
+/// The word-shape class of a character: `X` upper case, `x` lower case, `d` digit, `a` a letter
+/// of a caseless script, else the character itself. Shared by the tagger, NER and sentence
+/// splitter features (their models depend on it).
+#[inline]
+pub fn shape_class(c: char) -> char {
+    if c.is_uppercase() {
+        'X'
+    } else if c.is_lowercase() {
+        'x'
+    } else if c.is_numeric() {
+        'd'
+    } else if c.is_alphabetic() {
+        'a'
+    } else {
+        c
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,23 +715,5 @@ mod tests {
             let s: String = v.into_iter().collect();
             check_spans(&s);
         }
-    }
-}
-
-/// The word-shape class of a character: `X` upper case, `x` lower case, `d` digit, `a` a letter
-/// of a caseless script, else the character itself. Shared by the tagger, NER and sentence
-/// splitter features (their models depend on it).
-#[inline]
-pub fn shape_class(c: char) -> char {
-    if c.is_uppercase() {
-        'X'
-    } else if c.is_lowercase() {
-        'x'
-    } else if c.is_numeric() {
-        'd'
-    } else if c.is_alphabetic() {
-        'a'
-    } else {
-        c
     }
 }

@@ -199,7 +199,7 @@ fn collect_txt(dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let p = e?.path();
         if p.is_dir() {
             collect_txt(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "txt") && !p.file_name().is_some_and(|n| n == "README.TXT") {
+        } else if p.extension().is_some_and(|x| x == "txt") && p.file_name().is_none_or(|n| n != "README.TXT") {
             out.push(p);
         }
     }

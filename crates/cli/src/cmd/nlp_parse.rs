@@ -522,7 +522,7 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf])
             } else {
                 let mut f = line.split_whitespace();
                 let (_code, kind) = (f.next(), f.next().unwrap_or(""));
-                let rest = line.trim_start().splitn(2, char::is_whitespace).nth(1).unwrap_or("").trim_start();
+                let rest = line.trim_start().split_once(char::is_whitespace).map(|x| x.1).unwrap_or("").trim_start();
                 let rest = rest.strip_prefix(kind).unwrap_or(rest);
                 let b = match (file, kind) {
                     ("organizations.txt", _) => bits::ORG,

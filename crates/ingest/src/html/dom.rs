@@ -693,15 +693,11 @@ impl<'a> Dom<'a> {
                     Self::pop_to(stack, k);
                 }
             }
-            Option | Optgroup => {
-                if stack.last().is_some_and(|o| o.tag == Option) {
-                    stack.pop();
-                }
+            Option | Optgroup if stack.last().is_some_and(|o| o.tag == Option) => {
+                stack.pop();
             }
-            H1 | H2 | H3 | H4 | H5 | H6 => {
-                if stack.last().is_some_and(|o| o.tag.is_heading()) {
-                    stack.pop();
-                }
+            H1 | H2 | H3 | H4 | H5 | H6 if stack.last().is_some_and(|o| o.tag.is_heading()) => {
+                stack.pop();
             }
             A => {
                 if let Some(k) = find_open(stack, |t| t == A, |t| !t.is_phrasing()) {

@@ -451,10 +451,8 @@ impl Writer {
                 self.pending_space = true;
                 continue;
             }
-            if !first || self.pending_space {
-                if !self.out.is_empty() && !self.out.ends_with('\n') && !self.out.ends_with(' ') {
-                    self.out.push(' ');
-                }
+            if (!first || self.pending_space) && !self.out.is_empty() && !self.out.ends_with('\n') && !self.out.ends_with(' ') {
+                self.out.push(' ');
             }
             first = false;
             self.pending_space = false;
