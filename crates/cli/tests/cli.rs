@@ -131,6 +131,18 @@ fn a_clean_run_exits_zero() {
 }
 
 #[test]
+fn a_wire_dateline_is_not_an_actor() {
+    let dir = tempdir("dateline");
+    let f = dir.join("wire.txt");
+    fs::write(&f, "BEIJING, March 3 - Japanese diplomats met Chinese officials on Thursday.\n").unwrap();
+    let out = run(&["code", f.to_str().unwrap()]);
+    let events = json_lines(&out.stdout);
+    let pairs: Vec<(&str, &str)> = events.iter().map(|e| (e["source"]["code"].as_str().unwrap_or("-"), e["target"]["code"].as_str().unwrap_or("-"))).collect();
+    // the place the story was filed from is neither side of the meeting
+    assert_eq!(pairs, [("JPNGOV", "CHNGOV"), ("CHNGOV", "JPNGOV")], "events: {events:?}");
+}
+
+#[test]
 fn output_is_identical_for_any_thread_count() {
     let dir = tempdir("det");
     let mut lines = String::new();

@@ -6,6 +6,7 @@
 pub mod conllu;
 pub mod lemma;
 pub mod ner;
+pub mod news_dateline;
 pub mod parser;
 pub mod perceptron;
 pub mod tag_eval;

@@ -669,6 +669,27 @@ impl Parser {
         if a >= b {
             return;
         }
+        // a wire dateline ("LONDON, March 3 -") is parsed on its own and hangs from the
+        // story's root, so its place cannot become the story's subject
+        let Some(k) = crate::news_dateline::dateline_end(&doc.article.text, &doc.tokens[a..b]) else {
+            return self.parse_range(doc, a, b);
+        };
+        let dash = a + k;
+        self.parse_range(doc, dash + 1, b);
+        self.parse_range(doc, a, dash);
+        let root_of = |doc: &Doc, from: usize, to: usize| (from..to).find(|&i| doc.tokens[i].head < 0);
+        let (Some(story), Some(place)) = (root_of(doc, dash + 1, b), root_of(doc, a, dash)) else { return };
+        let set = |t: &mut model::Token, head: usize, rel: &str| {
+            t.head = head as i32;
+            t.deprel.clear();
+            t.deprel.push_str(rel);
+        };
+        set(&mut doc.tokens[place], story, "parataxis");
+        set(&mut doc.tokens[dash], place, "punct");
+    }
+
+    /// Parses tokens `a..b` of `doc` as one sentence (`a < b`).
+    fn parse_range(&self, doc: &mut Doc, a: usize, b: usize) {
         self.with_scratch(|sc| {
             sc.toks.clear();
             for t in &doc.tokens[a..b] {

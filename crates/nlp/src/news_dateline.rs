@@ -1,0 +1,123 @@
+//! News datelines: the "LONDON, March 3 -" or "WASHINGTON (Reuters) —" that opens a wire
+//! story. The dateline names where the story was filed, not who acted; parsed as part of the
+//! sentence after it, its place becomes that sentence's subject ("LONDON ... met Chinese
+//! officials"). [`dateline_end`] finds it so the parser can keep it apart.
+
+use model::Token;
+
+/// The index (into `toks`, a sentence's tokens) of the dash that ends a dateline opening the
+/// sentence, if it opens with one.
+///
+/// A dateline here is one to twelve tokens at the start of a line, before a dash (or a colon
+/// after an all-capitals place: "NEW DELHI:"), made only of capitalized words, numbers,
+/// commas and periods, plus anything inside parentheses ("(Reuters)", "(dpa)"). Its first word
+/// is capitalized, and either it has a comma or parentheses ("Paris, Texas, March 3 —") or its
+/// words are in capitals ("LONDON -"). The story after it starts like a sentence: a
+/// capitalized word, a number or a quote. That keeps apart the appositions a dateline looks
+/// like: "NATO - the alliance - said", "Mr Smith - who resigned - said".
+pub fn dateline_end(text: &str, toks: &[Token]) -> Option<usize> {
+    let form = |t: &Token| text.get(t.start..t.end).unwrap_or("");
+    let first = toks.first()?;
+    // the sentence opens a line
+    let before = text.get(..first.start)?;
+    let line = &before[before.rfind('\n').map_or(0, |p| p + 1)..];
+    if !line.trim().is_empty() {
+        return None;
+    }
+    let head = form(first);
+    if !head.chars().next().is_some_and(char::is_uppercase) {
+        return None;
+    }
+    // "LONDON" is in capitals; "A" is one capital, not a word in capitals
+    let (mut comma_or_paren, mut depth) = (false, 0i32);
+    let mut all_caps = head.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !head.chars().any(char::is_lowercase);
+    for (k, t) in toks.iter().enumerate().take(13).skip(1) {
+        let f = form(t);
+        // an em or en dash however set ("WASHINGTON—The"), a hyphen only set apart by a
+        // space ("R-Ky." holds one that is not)
+        let dash = match f {
+            "—" | "–" | "―" => true,
+            "-" | "--" => text[..t.start].ends_with(char::is_whitespace),
+            _ => false,
+        };
+        if depth == 0 && (dash || (f == ":" && all_caps)) {
+            let next = form(toks.get(k + 1)?);
+            let story_opens = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘".contains(c));
+            return (story_opens && toks.len() >= k + 4 && (comma_or_paren || all_caps)).then_some(k);
+        }
+        match f {
+            "(" => {
+                depth += 1;
+                comma_or_paren = true;
+            }
+            ")" => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            "," => comma_or_paren = true,
+            "." => {}
+            _ if depth > 0 => {}
+            _ => {
+                let c = f.chars().next()?;
+                if !(c.is_uppercase() || c.is_ascii_digit()) {
+                    return None;
+                }
+                if f.chars().any(char::is_lowercase) {
+                    all_caps = false;
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<Token> {
+        crate::tokenize::tokens(text).into_iter().map(|t| Token { start: t.start, end: t.end, ..Default::default() }).collect()
+    }
+
+    fn end(text: &str) -> Option<String> {
+        let t = toks(text);
+        dateline_end(text, &t).map(|k| text[..t[k].start].trim_end().to_string())
+    }
+
+    #[test]
+    fn finds_wire_datelines() {
+        assert_eq!(end("LONDON, March 3, 2005 - Trade Secretary Patricia Hewitt met officials.").as_deref(), Some("LONDON, March 3, 2005"));
+        assert_eq!(end("SAN SALVADOR, Feb 26 - Showers continued in the region.").as_deref(), Some("SAN SALVADOR, Feb 26"));
+        assert_eq!(end("WASHINGTON (Reuters) — The Senate voted on Monday.").as_deref(), Some("WASHINGTON (Reuters)"));
+        assert_eq!(end("Berlin, 7 Sept. (dpa) -- \"We will not pay,\" the minister said.").as_deref(), Some("Berlin, 7 Sept. (dpa)"));
+        assert_eq!(end("MOSCOW - Russia said it would send troops.").as_deref(), Some("MOSCOW"));
+        assert_eq!(end("WASHINGTON—The Senate voted on Monday.").as_deref(), Some("WASHINGTON"));
+        assert_eq!(end("NEW DELHI: India and Pakistan held talks.").as_deref(), Some("NEW DELHI"));
+        // after a title line, as the sentence splitter gives it
+        let text = "Title line\n\nPARIS, May 2 - France protested.";
+        let t = toks(text);
+        assert_eq!(dateline_end(text, &t[2..]), Some(4));
+    }
+
+    #[test]
+    fn leaves_appositions_and_running_text_alone() {
+        assert_eq!(end("NATO - the Western alliance - said it would act."), None);
+        assert_eq!(end("Mr Smith - Labour's spokesman - said no."), None);
+        assert_eq!(end("Mr Smith - He said no."), None, "no comma, not in capitals");
+        assert_eq!(end("Smith, the minister - who resigned - said no."), None);
+        assert_eq!(end("The talks - which began on Monday - ended."), None);
+        assert_eq!(end("Moscow - Russia said it would act."), None, "no comma, not in capitals");
+        assert_eq!(end("A - B and C went home."), None);
+        assert_eq!(end("Senate Majority Leader Mitch McConnell, R-Ky., called Wilson an outstanding nominee."), None);
+        assert_eq!(end("LONDON - Britain."), None, "too short a story");
+        assert_eq!(end("Warning: Britain protested on Monday."), None, "a colon only after capitals");
+        // a sentence that does not open its line
+        let text = "Talks ended. LONDON - Britain protested loudly.";
+        let t = toks(text);
+        let second = t.iter().position(|x| &text[x.start..x.end] == "LONDON").unwrap();
+        assert_eq!(dateline_end(text, &t[second..]), None);
+        assert_eq!(dateline_end("Talks ended.\nLONDON - Britain protested loudly.", &toks("Talks ended.\nLONDON - Britain protested loudly.")[3..]), Some(1));
+    }
+}
