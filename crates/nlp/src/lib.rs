@@ -226,6 +226,27 @@ mod tests {
     use model::Article;
 
     #[test]
+    fn a_wire_dateline_is_a_place_apart_from_the_story() {
+        let nlp = Nlp::load_default().unwrap();
+        let text = "OAK BROOK, Ill., March 3 - Waste Management Corp said its board approved a merger.";
+        let mut doc = Doc::new(Article { text: text.into(), ..Default::default() });
+        nlp.run(&mut doc);
+        let words = |a: usize, b: usize| doc.tokens[a..b].iter().map(|t| &text[t.start..t.end]).collect::<Vec<_>>().join(" ");
+        // the place is a location, whatever the model makes of a town in capitals
+        let first = &doc.entities[0];
+        assert_eq!((words(first.token_start, first.token_end).as_str(), first.label), ("OAK BROOK", model::EntityLabel::LOC));
+        // the dateline (tokens 0..8, the dash included) hangs as a whole from the story's root,
+        // "said", whose subject is the company
+        let root = doc.tokens.iter().position(|t| t.head < 0).unwrap();
+        assert_eq!(words(root, root + 1), "said");
+        let out: Vec<usize> = (0..8).filter(|&i| !(0..8).contains(&(doc.tokens[i].head as usize))).collect();
+        assert_eq!(out.len(), 1, "one dateline word is its head");
+        assert_eq!((doc.tokens[out[0]].head as usize, doc.tokens[out[0]].deprel.as_str()), (root, "parataxis"));
+        let subject = doc.tokens.iter().position(|t| t.head as usize == root && t.deprel == "nsubj").unwrap();
+        assert_eq!(words(subject, subject + 1), "Corp");
+    }
+
+    #[test]
     fn tags_and_lemmatizes_a_news_sentence() {
         let nlp = Nlp::load_default().unwrap();
         let text = "Russian Foreign Minister Sergei Lavrov met Syrian President Bashar al-Assad in Damascus on Monday. The two leaders discussed new agreements.";

@@ -672,7 +672,17 @@ impl Ner {
             (text.get(t.start..t.end).unwrap_or(""), &*t.upos, &*t.xpos)
         };
         let (y, _) = self.label(b - a, word, |k| memory.get(k));
-        for (s, e, label) in spans_of(&y) {
+        let mut spans = spans_of(&y);
+        // a wire dateline names a place ("OAK BROOK, Ill., March 3 -", "LONDON (Reuters) -"):
+        // its words before the first comma or parenthesis are one
+        if let Some(k) = crate::news_dateline::dateline_end(text, tokens) {
+            let place = tokens[..k].iter().position(|t| matches!(text.get(t.start..t.end), Some("," | "("))).unwrap_or(k);
+            if place > 0 {
+                spans.retain(|&(s, _, _)| s >= place);
+                spans.insert(0, (0, place, EntityLabel::LOC));
+            }
+        }
+        for (s, e, label) in spans {
             let (ts, te) = (a + s, a + e);
             doc.entities.push(Entity { start: doc.tokens[ts].start, end: doc.tokens[te - 1].end, token_start: ts, token_end: te, label });
         }
