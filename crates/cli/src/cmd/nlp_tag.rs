@@ -293,8 +293,9 @@ fn eval_segmentation(a: EvalArgs) -> Result<ExitCode> {
     let (sp, sr, sf) = nlp::tag_eval::span_f1(&raw.sentences, &sents);
     if a.show_errors > 0 {
         let ctx = |x: (usize, usize)| {
-            let lo = raw.text.floor_char_boundary(x.0.saturating_sub(25));
-            let hi = raw.text.ceil_char_boundary((x.1 + 25).min(raw.text.len()));
+            let t = &raw.text;
+            let lo = (0..=x.0.saturating_sub(25)).rev().find(|&k| t.is_char_boundary(k)).unwrap_or(0);
+            let hi = ((x.1 + 25).min(t.len())..=t.len()).find(|&k| t.is_char_boundary(k)).unwrap_or(t.len());
             format!("{:?} in …{}…", &raw.text[x.0..x.1], raw.text[lo..hi].replace('\n', "⏎"))
         };
         let show = |name: &str, gold: &[(usize, usize)], pred: &[(usize, usize)]| {
