@@ -675,7 +675,7 @@ impl Ner {
         let mut spans = spans_of(&y);
         // a wire dateline names a place ("OAK BROOK, Ill., March 3 -", "LONDON (Reuters) -"):
         // its words before the first comma or parenthesis are one
-        if let Some(k) = crate::news_dateline::dateline_end(text, tokens) {
+        if let Some(k) = crate::news_dateline::dateline_end(text, tokens.len(), |i| (tokens[i].start, tokens[i].end)) {
             let place = tokens[..k].iter().position(|t| matches!(text.get(t.start..t.end), Some("," | "("))).unwrap_or(k);
             if place > 0 {
                 spans.retain(|&(s, _, _)| s >= place);

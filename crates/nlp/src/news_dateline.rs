@@ -1,12 +1,11 @@
 //! News datelines: the "LONDON, March 3 -" or "WASHINGTON (Reuters) —" that opens a wire
 //! story. The dateline names where the story was filed, not who acted; parsed as part of the
 //! sentence after it, its place becomes that sentence's subject ("LONDON ... met Chinese
-//! officials"). [`dateline_end`] finds it so the parser can keep it apart.
+//! officials"). [`dateline_end`] finds it so that the sentence splitter keeps it whole, the
+//! parser keeps it apart, and the NER reads its place as one.
 
-use model::Token;
-
-/// The index (into `toks`, a sentence's tokens) of the dash that ends a dateline opening the
-/// sentence, if it opens with one.
+/// The index of the dash that ends a dateline opening a sentence, if it opens with one; the
+/// sentence's tokens are `n` byte spans (`span(i)` for token `i`).
 ///
 /// A dateline here is one to twelve tokens at the start of a line, before a dash (or a colon
 /// after an all-capitals place: "NEW DELHI:"), made only of capitalized words, numbers,
@@ -14,36 +13,51 @@ use model::Token;
 /// is capitalized, and either it has a comma or parentheses ("Paris, Texas, March 3 —") or its
 /// words are in capitals ("LONDON -"). The story after it starts like a sentence: a
 /// capitalized word, a number or a quote. That keeps apart the appositions a dateline looks
-/// like: "NATO - the alliance - said", "Mr Smith - who resigned - said".
-pub fn dateline_end(text: &str, toks: &[Token]) -> Option<usize> {
-    let form = |t: &Token| text.get(t.start..t.end).unwrap_or("");
-    let first = toks.first()?;
+/// like: "NATO - the alliance - said", "Mr Smith - who resigned - said". The dateline and the
+/// story's first word lie on one line: a headline above is not part of it.
+pub fn dateline_end(text: &str, n: usize, span: impl Fn(usize) -> (usize, usize)) -> Option<usize> {
+    let form = |i: usize| {
+        let (a, b) = span(i);
+        text.get(a..b).unwrap_or("")
+    };
+    if n == 0 {
+        return None;
+    }
+    let start = span(0).0;
     // the sentence opens a line
-    let before = text.get(..first.start)?;
+    let before = text.get(..start)?;
     let line = &before[before.rfind('\n').map_or(0, |p| p + 1)..];
     if !line.trim().is_empty() {
         return None;
     }
-    let head = form(first);
+    let head = form(0);
     if !head.chars().next().is_some_and(char::is_uppercase) {
         return None;
     }
     // "LONDON" is in capitals; "A" is one capital, not a word in capitals
     let (mut comma_or_paren, mut depth) = (false, 0i32);
     let mut all_caps = head.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !head.chars().any(char::is_lowercase);
-    for (k, t) in toks.iter().enumerate().take(13).skip(1) {
-        let f = form(t);
+    for k in 1..n.min(13) {
+        let f = form(k);
+        let t_start = span(k).0;
+        if text.get(start..t_start).is_none_or(|s| s.contains('\n')) {
+            return None;
+        }
         // an em or en dash however set ("WASHINGTON—The"), a hyphen only set apart by a
         // space ("R-Ky." holds one that is not)
         let dash = match f {
             "—" | "–" | "―" => true,
-            "-" | "--" => text[..t.start].ends_with(char::is_whitespace),
+            "-" | "--" => text[..t_start].ends_with(char::is_whitespace),
             _ => false,
         };
         if depth == 0 && (dash || (f == ":" && all_caps)) {
-            let next = form(toks.get(k + 1)?);
-            let story_opens = next.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘".contains(c));
-            return (story_opens && toks.len() >= k + 4 && (comma_or_paren || all_caps)).then_some(k);
+            // the story goes on on the dash's line ("BEST DENTIST EVER -" above a review is
+            // a title)
+            if n < k + 4 || text.get(start..span(k + 1).0).is_none_or(|s| s.contains('\n')) {
+                return None;
+            }
+            let story_opens = form(k + 1).chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"'“‘".contains(c));
+            return (story_opens && (comma_or_paren || all_caps)).then_some(k);
         }
         match f {
             "(" => {
@@ -77,13 +91,17 @@ pub fn dateline_end(text: &str, toks: &[Token]) -> Option<usize> {
 mod tests {
     use super::*;
 
-    fn toks(text: &str) -> Vec<Token> {
-        crate::tokenize::tokens(text).into_iter().map(|t| Token { start: t.start, end: t.end, ..Default::default() }).collect()
+    fn toks(text: &str) -> Vec<(usize, usize)> {
+        crate::tokenize::tokens(text).into_iter().map(|t| (t.start, t.end)).collect()
+    }
+
+    fn at(text: &str, t: &[(usize, usize)]) -> Option<usize> {
+        dateline_end(text, t.len(), |i| t[i])
     }
 
     fn end(text: &str) -> Option<String> {
         let t = toks(text);
-        dateline_end(text, &t).map(|k| text[..t[k].start].trim_end().to_string())
+        at(text, &t).map(|k| text[..t[k].0].trim_end().to_string())
     }
 
     #[test]
@@ -98,7 +116,7 @@ mod tests {
         // after a title line, as the sentence splitter gives it
         let text = "Title line\n\nPARIS, May 2 - France protested.";
         let t = toks(text);
-        assert_eq!(dateline_end(text, &t[2..]), Some(4));
+        assert_eq!(at(text, &t[2..]), Some(4));
     }
 
     #[test]
@@ -116,8 +134,12 @@ mod tests {
         // a sentence that does not open its line
         let text = "Talks ended. LONDON - Britain protested loudly.";
         let t = toks(text);
-        let second = t.iter().position(|x| &text[x.start..x.end] == "LONDON").unwrap();
-        assert_eq!(dateline_end(text, &t[second..]), None);
-        assert_eq!(dateline_end("Talks ended.\nLONDON - Britain protested loudly.", &toks("Talks ended.\nLONDON - Britain protested loudly.")[3..]), Some(1));
+        let second = t.iter().position(|x| &text[x.0..x.1] == "LONDON").unwrap();
+        assert_eq!(at(text, &t[second..]), None);
+        let text = "Talks ended.\nLONDON - Britain protested loudly.";
+        assert_eq!(at(text, &toks(text)[3..]), Some(1));
+        // a headline above is not part of the dateline
+        assert_eq!(end("BRITISH AIRWAYS\nLONDON - Britain protested loudly."), None);
+        assert_eq!(end("BEST DENTIST EVER -\n\nVery fast and friendly service."), None);
     }
 }

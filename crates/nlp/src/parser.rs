@@ -671,7 +671,7 @@ impl Parser {
         }
         // a wire dateline ("LONDON, March 3 -") is parsed on its own and hangs from the
         // story's root, so its place cannot become the story's subject
-        let Some(k) = crate::news_dateline::dateline_end(&doc.article.text, &doc.tokens[a..b]) else {
+        let Some(k) = crate::news_dateline::dateline_end(&doc.article.text, b - a, |i| (doc.tokens[a + i].start, doc.tokens[a + i].end)) else {
             return self.parse_range(doc, a, b);
         };
         let dash = a + k;

@@ -147,7 +147,7 @@ impl Sbd {
     pub fn split(&self, text: &str, toks: &[Tok]) -> Vec<(usize, usize)> {
         let mut feats = Vec::with_capacity(24);
         let mut scores = [0f32; 2];
-        tokenize::split_sentences_with(text, toks, &mut |i, rule, len| {
+        let sents = tokenize::split_sentences_with(text, toks, &mut |i, rule, len| {
             if !consulted(text, toks, i, rule) {
                 return false;
             }
@@ -155,8 +155,30 @@ impl Sbd {
             scores = [0.0; 2];
             self.model.score_into(&feats, &mut scores);
             scores[1] > scores[0]
-        })
+        });
+        keep_datelines_whole(text, toks, sents)
     }
+}
+
+/// Joins sentences split inside a wire dateline, or between it and its story ("TOKYO, March"
+/// | "9 - Japanese customers ..."): the treebank the classifier learns from has no datelines.
+fn keep_datelines_whole(text: &str, toks: &[Tok], sents: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(sents.len());
+    let mut rest = sents.into_iter().peekable();
+    while let Some((a, mut b)) = rest.next() {
+        let n = toks.len().min(a + 16) - a;
+        if let Some(k) = crate::news_dateline::dateline_end(text, n, |i| (toks[a + i].start, toks[a + i].end)) {
+            // the story's first word, a + k + 1, must be in the sentence
+            while b <= a + k + 1 {
+                match rest.next() {
+                    Some((_, next_b)) => b = next_b,
+                    None => break,
+                }
+            }
+        }
+        out.push((a, b));
+    }
+    out
 }
 
 /// Trains the classifier on the raw text rebuilt from `sents` (see [`tag_eval::raw_text`]).
