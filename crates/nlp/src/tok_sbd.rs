@@ -226,3 +226,21 @@ pub fn train(sents: &[conllu::Sentence], epochs: usize, seed: u64, mut log: impl
     }
     Sbd { model: SparsePerceptron::from_dense(&tr.finish(), 0.0) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wire_dateline_stays_with_its_story() {
+        let sbd = Sbd::load_default().unwrap();
+        let sentences = |text: &str| {
+            let t = sbd.tokenize(text);
+            t.sentences.iter().map(|&(a, b)| text[t.tokens[a].start..t.tokens[b - 1].end].to_string()).collect::<Vec<_>>()
+        };
+        // the learnt model alone splits after "March" here (the treebank has no datelines)
+        assert_eq!(sentences("TOKYO, March 9 - Japanese customers have bought oil from Iran. Prices fell."), ["TOKYO, March 9 - Japanese customers have bought oil from Iran.", "Prices fell."]);
+        // a title line above stays a sentence of its own
+        assert_eq!(sentences("OIL PRICES FALL\nLONDON - Prices fell on Monday.").len(), 2);
+    }
+}
