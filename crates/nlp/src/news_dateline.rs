@@ -24,10 +24,9 @@ pub fn dateline_end(text: &str, n: usize, span: impl Fn(usize) -> (usize, usize)
         return None;
     }
     let start = span(0).0;
-    // the sentence opens a line
-    let before = text.get(..start)?;
-    let line = &before[before.rfind('\n').map_or(0, |p| p + 1)..];
-    if !line.trim().is_empty() {
+    // the sentence opens a line (what precedes it on its line is blank; read backwards, so a
+    // sentence far into a long line costs nothing)
+    if !text.get(..start)?.chars().rev().take_while(|&c| c != '\n').all(char::is_whitespace) {
         return None;
     }
     let head = form(0);
