@@ -1,24 +1,29 @@
 //! Transition-based dependency parser: arc-hybrid transitions, greedy decoding, two averaged
 //! perceptrons over hashed features (one chooses SHIFT / LEFT / RIGHT, one labels each arc
 //! with a UD relation), trained with the dynamic oracle of Goldberg & Nivre (2013) with
-//! exploration.
+//! exploration. Before parsing, a supertagger ([`crate::supertag`], which the model file
+//! carries) guesses each word's relation and the side of its head; some features read
+//! those guesses.
 //!
 //! The artificial ROOT sits at the bottom of the stack and may only take a dependent once
 //! the buffer is empty, so every parse is a single-rooted tree. Each word is shifted once
 //! and popped once: `2n` transitions, linear time, for any input.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (5), `u32` byte length of the word
+//! Model file (little endian): `b"DLPR"`, `u32` version (6), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
-//! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte length of the action model, then the action and the label
-//! models as [`SparsePerceptron`]s. Version 5 has the features of `parser_feats` now
-//! (rows are the top bits of the feature hash).
+//! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte
+//! length of the supertagger and the supertagger (a [`Tagger`] file), `u32` byte length of
+//! the action model, then the action and the label models as [`SparsePerceptron`]s.
+//! Version 6 has the features of `parser_feats` now (rows are the top bits of the feature
+//! hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
 //! feature rows are computed into a fixed array, all their cache lines are prefetched, then
 //! summed (the tables are far larger than the caches, so overlapping the misses is what
 //! counts); transitions that are the only valid one are not scored; labels are scored only
 //! when an arc is made. The per-sentence state lives in reused per-thread scratch space.
+//! The supertagger costs about as much as the parsing itself (`dateline bench nlp`).
 
 #[path = "parser_feats.rs"]
 mod feats;
@@ -28,6 +33,7 @@ use crate::ner::clusters::WordClusters;
 use feats::{extract, extract_all, label_extract, label_key, role_feats, role_positions, word_hash, Classes, Feats, Tok, Vocab, ROLES};
 use std::cell::RefCell;
 use crate::perceptron::{self, argmax, Perceptron, SparsePerceptron, Trainer};
+use crate::tagger::{Tagger, WordInfo};
 use model::Doc;
 use std::io::{self, Read, Write};
 
@@ -37,8 +43,9 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 
 /// Model file version (3: feature rows are the top bits of `parser_feats`' hashes; 4: the
 /// template set of 2026-11-29, 26 action and 12 label templates fewer; 5: eight templates
-/// that read what lies to the right of the buffer's front, [`feats::context`]).
-const VERSION: u32 = 5;
+/// that read what lies to the right of the buffer's front, [`feats::context`]; 6: the
+/// supertagger and fourteen templates that read its supertags, [`crate::supertag`]).
+const VERSION: u32 = 6;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -61,6 +68,10 @@ pub struct Parser {
     clusters: WordClusters,
     /// The action weights as a dense table (3 per row): one cache line per feature.
     dense: DenseActions,
+    /// Guesses each word's relation and head side before parsing ([`crate::supertag`]).
+    stagger: Tagger,
+    /// [`feats::stag_hash`] of each of the supertagger's tags.
+    stag_values: Vec<u64>,
     /// Ties a thread's [`RoleCache`] to this parser.
     id: u64,
 }
@@ -211,6 +222,9 @@ struct Scratch {
     roles: RoleCache,
     /// Per token of the sentence: its record in `roles`.
     recs: Vec<u32>,
+    /// The supertagger's word infos and tags.
+    infos: Vec<WordInfo>,
+    stags: Vec<usize>,
 }
 
 /// Source of the ids that tie a thread's [`RoleCache`] to one parser.
@@ -267,7 +281,8 @@ impl RoleCache {
     fn record(&mut self, p: &Parser, t: &mut Tok) -> u32 {
         let key = t.type_key();
         if let Some(&r) = self.index.get(&key) {
-            *t = self.toks[r as usize];
+            // the supertag is the token's own, not its type's (no role feature reads it)
+            *t = Tok { s: t.s, ..self.toks[r as usize] };
             return r;
         }
         t.resolve(&p.classes, &p.vocab);
@@ -307,13 +322,15 @@ impl Trained {
         out.labeler = labeler;
         Some(out)
     }
-    /// Drops the weights smaller than `min_action` / `min_label` in magnitude.
-    pub fn compact(&self, min_action: f32, min_label: f32) -> Parser {
+    /// The parser, with `stagger` (the supertagger whose tags it learnt from, trained on
+    /// all the data) and without the weights smaller than `min_action` / `min_label` in
+    /// magnitude.
+    pub fn compact(&self, min_action: f32, min_label: f32, stagger: Tagger) -> Parser {
         let mut b = Vec::new();
         SparsePerceptron::from_dense(&self.actions, min_action).save(&mut b).expect("writing to a Vec cannot fail");
         let dense = DenseActions::from_file(&b).expect("a model just written reads back");
         let labeler = SparsePerceptron::from_dense(&self.labeler, min_label);
-        Parser::assemble(self.labels.clone(), labeler, self.clusters.clone(), dense, self.vocab.clone(), self.ldict.clone())
+        Parser::assemble(self.labels.clone(), labeler, self.clusters.clone(), dense, self.vocab.clone(), self.ldict.clone(), stagger)
     }
 }
 
@@ -583,6 +600,9 @@ impl Parser {
         }
         *r = &r[nd * 10..];
         let len = read_u32(r)? as usize;
+        let stagger = Tagger::from_bytes(r.get(..len).ok_or_else(|| bad("truncated parser model"))?).map_err(|e| bad(&format!("supertagger: {e}")))?;
+        *r = &r[len..];
+        let len = read_u32(r)? as usize;
         let ab = r.get(..len).ok_or_else(|| bad("truncated parser model"))?;
         let dense = DenseActions::from_file(ab)?;
         *r = &r[len..];
@@ -593,7 +613,7 @@ impl Parser {
         if dense.bits > 32 || labeler.bits() > 32 {
             return Err(bad("implausible parser model dimensions"));
         }
-        Ok(Parser::assemble(labels, labeler, clusters, dense, vocab, ldict))
+        Ok(Parser::assemble(labels, labeler, clusters, dense, vocab, ldict, stagger))
     }
 
     /// Writes the model.
@@ -618,6 +638,9 @@ impl Parser {
             w.write_all(&k.to_le_bytes())?;
             w.write_all(&l.to_le_bytes())?;
         }
+        let st = self.stagger.to_bytes();
+        w.write_all(&(st.len() as u32).to_le_bytes())?;
+        w.write_all(&st)?;
         let mut a = Vec::new();
         // the dense table holds exactly the non-zero weights of the file it was read from
         SparsePerceptron::from_dense(&self.dense.to_perceptron(), 0.0).save(&mut a)?;
@@ -631,11 +654,21 @@ impl Parser {
         &self.labels
     }
 
-    fn assemble(labels: Vec<String>, labeler: SparsePerceptron, clusters: WordClusters, dense: DenseActions, vocab: Vocab, ldict: Vec<(u64, u16)>) -> Parser {
+    fn assemble(labels: Vec<String>, labeler: SparsePerceptron, clusters: WordClusters, dense: DenseActions, vocab: Vocab, ldict: Vec<(u64, u16)>, stagger: Tagger) -> Parser {
         let root = labels.iter().position(|l| l == "root").unwrap_or(0);
         let label_table = LabelTable::new(&labeler);
         let classes = Classes::new(&clusters);
-        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, id: NEXT_PARSER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
+        let stag_values = (0..stagger.n_tags()).map(|t| feats::stag_hash(stagger.tag_name(t).0)).collect();
+        let id = NEXT_PARSER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id }
+    }
+
+    /// Supertags `sc.toks` (the words `forms`).
+    fn supertag<'a>(&self, forms: impl ExactSizeIterator<Item = &'a str>, sc: &mut Scratch) {
+        self.stagger.tag_words(forms, &mut sc.infos, &mut sc.stags);
+        for (t, &g) in sc.toks.iter_mut().zip(&sc.stags) {
+            t.s = self.stag_values.get(g).copied().unwrap_or(t.s);
+        }
     }
 
     /// The dictionary label of arc `h → d`, if any.
@@ -646,7 +679,7 @@ impl Parser {
 
     /// Runs `f` with this thread's scratch space (a fresh one if the thread's is in use).
     fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
-        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new() });
+        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new() });
         SCRATCH.with(|c| {
             let taken = c.try_borrow_mut().ok().and_then(|mut b| b.take());
             let mut sc = taken.unwrap_or_else(fresh);
@@ -692,9 +725,12 @@ impl Parser {
     fn parse_range(&self, doc: &mut Doc, a: usize, b: usize) {
         self.with_scratch(|sc| {
             sc.toks.clear();
+            let text = &doc.article.text;
+            let form = |t: &model::Token| text.get(t.start..t.end).unwrap_or("");
             for t in &doc.tokens[a..b] {
-                sc.toks.push(Tok::unresolved(doc.article.text.get(t.start..t.end).unwrap_or(""), &t.upos, &t.xpos, &mut sc.buf));
+                sc.toks.push(Tok::unresolved(form(t), &t.upos, &t.xpos, &mut sc.buf));
             }
+            self.supertag(doc.tokens[a..b].iter().map(form), sc);
             self.parse_toks(sc);
             let n = b - a;
             for k in 0..n {
@@ -717,6 +753,7 @@ impl Parser {
             for (i, f) in forms.iter().enumerate() {
                 sc.toks.push(Tok::unresolved(f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""), &mut sc.buf));
             }
+            self.supertag(forms.iter().copied(), sc);
             self.parse_toks(sc);
             let n = forms.len();
             (0..n).map(|i| (if sc.st.heads[i] >= n { -1 } else { sc.st.heads[i] as i32 }, self.labels[sc.st.labels[i] as usize].clone())).collect()
@@ -775,9 +812,11 @@ impl Parser {
         }
     }
 
-    /// Trains a parser on treebank sentences (their UPOS/XPOS as tags). `progress` is
-    /// called after every epoch with (epoch, training UAS of that pass).
-    pub fn train(sents: &[conllu::Sentence], clusters: WordClusters, opts: &TrainOptions, mut progress: impl FnMut(usize, f64)) -> Trained {
+    /// Trains a parser on treebank sentences (their UPOS/XPOS as tags) and the supertags
+    /// of their words (`stags[k]` for `sents[k]`, as a supertagger that did not see the
+    /// sentence gives them: [`crate::supertag::train`]). `progress` is called after every
+    /// epoch with (epoch, training UAS of that pass).
+    pub fn train(sents: &[conllu::Sentence], stags: &[Vec<String>], clusters: WordClusters, opts: &TrainOptions, mut progress: impl FnMut(usize, f64)) -> Trained {
         let mut labels: Vec<String> = Vec::new();
         for s in sents {
             for w in &s.words {
@@ -792,10 +831,15 @@ impl Parser {
         }
         let root_label = labels.iter().position(|l| l == "root").unwrap_or(0);
         let mut buf = String::new();
-        let kept: Vec<&conllu::Sentence> = sents.iter().filter(|s| !s.words.is_empty() && s.words.iter().all(|w| w.head <= s.words.len())).filter(|s| !opts.projective_only || projective(&s.words)).collect();
+        let kept: Vec<(&conllu::Sentence, &[String])> = sents
+            .iter()
+            .zip(stags.iter().map(|g| g.as_slice()).chain(std::iter::repeat(&[][..])))
+            .filter(|(s, _)| !s.words.is_empty() && s.words.iter().all(|w| w.head <= s.words.len()))
+            .filter(|(s, _)| !opts.projective_only || projective(&s.words))
+            .collect();
         // vocabulary: words seen at least min_word_count times
         let mut counts: std::collections::HashMap<u64, usize> = Default::default();
-        for s in &kept {
+        for (s, _) in &kept {
             for w in &s.words {
                 *counts.entry(word_hash(&w.form, &mut buf)).or_default() += 1;
             }
@@ -804,10 +848,17 @@ impl Parser {
         let classes = Classes::new(&clusters);
         let mut examples: Vec<Example> = kept
             .iter()
-            .map(|s| {
+            .map(|&(s, g)| {
                 let n = s.words.len();
+                let tok = |(i, w): (usize, &conllu::Word), buf: &mut String| {
+                    let mut t = Tok::new(&w.form, &w.upos, &w.xpos, &classes, &vocab, buf);
+                    if let Some(g) = g.get(i) {
+                        t.s = feats::stag_hash(g);
+                    }
+                    t
+                };
                 Example {
-                    toks: s.words.iter().map(|w| Tok::new(&w.form, &w.upos, &w.xpos, &classes, &vocab, &mut buf)).collect(),
+                    toks: s.words.iter().enumerate().map(|x| tok(x, &mut buf)).collect(),
                     gold_heads: s.words.iter().map(|w| if w.head == 0 { n } else { w.head - 1 }).collect(),
                     gold_labels: s.words.iter().map(|w| labels.iter().position(|l| *l == w.deprel).unwrap_or(0) as u16).collect(),
                 }
@@ -979,6 +1030,14 @@ pub(crate) mod tests {
         }
     }
 
+    /// A parser of a few sentences, with a supertagger trained on them and their supertags
+    /// as it gives them.
+    fn tiny(sents: &[conllu::Sentence], opts: &TrainOptions) -> Parser {
+        let (stagger, _) = crate::supertag::train(sents, &WordClusters::default(), 2, 1, |_| {});
+        let stags: Vec<Vec<String>> = sents.iter().map(|s| crate::supertag::tag(&stagger, s)).collect();
+        Parser::train(sents, &stags, WordClusters::default(), opts, |_, _| {}).compact(0.0, 0.0, stagger)
+    }
+
     #[test]
     fn learns_small_treebank_and_round_trips() {
         let sents = vec![
@@ -987,7 +1046,7 @@ pub(crate) mod tests {
             tree(&[("The", "DET", 2, "det"), ("army", "NOUN", 3, "nsubj"), ("left", "VERB", 0, "root"), (".", "PUNCT", 3, "punct")]),
         ];
         let opts = TrainOptions { epochs: 10, action_bits: 12, label_bits: 10, ..Default::default() };
-        let p = Parser::train(&sents, WordClusters::default(), &opts, |_, _| {}).compact(0.0, 0.0);
+        let p = tiny(&sents, &opts);
         let mut bytes = Vec::new();
         p.save(&mut bytes).unwrap();
         let q = Parser::from_bytes(&bytes).unwrap();
@@ -1002,6 +1061,17 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_built_in_supertagger_guesses_relations_and_sides() {
+        let Some(p) = Parser::load_default().unwrap() else { return };
+        let forms = ["The", "minister", "met", "the", "envoy", "in", "Damascus", "."];
+        let mut infos = Vec::new();
+        let mut out = Vec::new();
+        p.stagger.tag_words(forms.iter().copied(), &mut infos, &mut out);
+        let g: Vec<&str> = out.iter().map(|&t| p.stagger.tag_name(t).0).collect();
+        assert_eq!(g, ["det/R", "nsubj/R", "root/0", "det/R", "obj/L", "case/R", "obl/L", "punct/L"]);
+    }
+
+    #[test]
     fn built_in_model_saves_back_to_the_same_bytes() {
         // the action model is kept only as a dense table: nothing may be lost
         let Some(p) = Parser::load_default().unwrap() else { return };
@@ -1013,7 +1083,7 @@ pub(crate) mod tests {
     #[test]
     fn any_input_gives_a_single_rooted_tree() {
         let sents = vec![tree(&[("a", "X", 0, "root"), ("b", "X", 1, "dep")])];
-        let p = Parser::train(&sents, WordClusters::default(), &TrainOptions { epochs: 1, action_bits: 8, label_bits: 8, ..Default::default() }, |_, _| {}).compact(0.0, 0.0);
+        let p = tiny(&sents, &TrainOptions { epochs: 1, action_bits: 8, label_bits: 8, ..Default::default() });
         for n in [0usize, 1, 2, 7, 300] {
             let forms: Vec<String> = (0..n).map(|i| format!("w{i}")).collect();
             let f: Vec<&str> = forms.iter().map(|s| s.as_str()).collect();

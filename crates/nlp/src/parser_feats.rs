@@ -28,6 +28,8 @@ pub(crate) struct Tok {
     /// Fine and coarse word class (or NONE).
     pub fine: u64,
     pub coarse: u64,
+    /// Supertag ([`crate::supertag`]; `NONE` until the parser sets it, [`stag_hash`]).
+    pub s: u64,
 }
 
 const NONE: u64 = 0x1234_5678_9abc_def1;
@@ -42,6 +44,11 @@ const fn seed(i: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The value of a supertag in [`Tok::s`].
+pub(crate) fn stag_hash(stag: &str) -> u64 {
+    bytes_hash(SEEDS[5], stag.as_bytes())
+}
+
 /// Template seeds (`seed(k)` for template number `k`), looked up rather than recomputed.
 static SEEDS: [u64; 12288] = {
     let mut a = [0u64; 12288];
@@ -54,9 +61,9 @@ static SEEDS: [u64; 12288] = {
 };
 
 /// The sentinel token standing for "no such position".
-pub(crate) const NONE_TOK: Tok = Tok { w: NONE, p: NONE, u: NONE, wp: NONE, su: NONE, suf: NONE, fine: NONE, coarse: NONE };
+pub(crate) const NONE_TOK: Tok = Tok { w: NONE, p: NONE, u: NONE, wp: NONE, su: NONE, suf: NONE, fine: NONE, coarse: NONE, s: NONE };
 /// The artificial root.
-pub(crate) const ROOT_TOK: Tok = Tok { w: ROOT, p: ROOT, u: ROOT, wp: ROOT, su: ROOT, suf: ROOT, fine: ROOT, coarse: ROOT };
+pub(crate) const ROOT_TOK: Tok = Tok { w: ROOT, p: ROOT, u: ROOT, wp: ROOT, su: ROOT, suf: ROOT, fine: ROOT, coarse: ROOT, s: ROOT };
 
 const FNV: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
@@ -229,7 +236,7 @@ impl Tok {
         let p = bytes_hash(SEEDS[2], tag.as_bytes());
         let u = bytes_hash(SEEDS[3], upos.as_bytes());
         let suf = bytes_hash(SEEDS[4], w[cut..].as_bytes());
-        Tok { w: w_h, p, u, wp: 0, su: mix2(SEEDS[11002], suf, u), suf, fine: ck, coarse: 0 }
+        Tok { w: w_h, p, u, wp: 0, su: mix2(SEEDS[11002], suf, u), suf, fine: ck, coarse: 0, s: NONE }
     }
     /// A hash of all the pieces: tokens with equal keys resolve alike and have the same
     /// features in every role.
@@ -432,7 +439,8 @@ pub(crate) fn extract_all(st: &State, toks: &[Tok], f: &mut Feats) {
 ///
 /// Eight more (six here, two in [`label_extract`]) read what lies past the buffer's front:
 /// the next verb and the next punctuation mark to the right of b0 and s0 ([`context`]), and
-/// how many words remain.
+/// how many words remain. Nine (six here, three in [`label_extract`]) read the supertags
+/// ([`crate::supertag`]) of s1, s0, b0, b1 and b2, in pairs and with tags.
 pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     f.len = 0;
     let n = st.n;
@@ -558,6 +566,14 @@ pub(crate) fn extract(st: &State, toks: &[Tok], f: &mut Feats) {
     add!(pb0, cx(b0, 1));
     add!(ps0, cx(s0, 0));
     add!(ps1, ps0, cx(s0, 0));
+    // the supertags of s0, s1 and the buffer's front ([`crate::supertag`])
+    k = 165;
+    add!(ts0.s, tb0.s);
+    add!(tb0.s, tb1.s);
+    add!(ps0, tb0.s);
+    add!(ts0.s, pb0);
+    add!(tb0.s, tb1.s, tb2.s);
+    add!(ts1.s, ts0.s);
 }
 
 /// Fills `f` with the features for labelling the arc `h → d` about to be built (`left`:
@@ -611,6 +627,11 @@ pub(crate) fn label_extract(st: &State, toks: &[Tok], h: usize, d: usize, left: 
     let cx = |i: usize, j: usize| st.ctx.get(i).map_or(NONE, |c| c[j]);
     add!(ph, pd, cx(d, 0));
     add!(pd, cx(d, 1));
+    // the dependent's supertag, alone and with the head's tag and supertag
+    k = if left { 5900 } else { 6900 };
+    add!(td.s);
+    add!(ph, td.s);
+    add!(td.s, th.s);
 }
 
 #[cfg(test)]

@@ -425,6 +425,11 @@ impl Tagger {
         self.tags.get(t).map_or(("X", "XX"), |(u, x)| (u.as_str(), x.as_str()))
     }
 
+    /// How many tags the model knows (ids `0..n_tags()`).
+    pub fn n_tags(&self) -> usize {
+        self.tags.len()
+    }
+
     /// Number of stored weights.
     pub fn nnz(&self) -> usize {
         self.weights.packed.iter().filter(|&&e| e & 0xffff != 0 && e & 0xffff != 0x8000).count()
@@ -453,7 +458,7 @@ impl Tagger {
     /// finds its rows in cache. Sums are taken in a different order than in training, which
     /// can only matter on (practically absent) exact ties.
     pub fn tag_infos(&self, ws: &[WordInfo], out: &mut Vec<usize>) {
-        with_scratch(|sc| {
+        with_scratch(self.id, |sc| {
             self.begin(sc, ws.len());
             for x in ws {
                 self.push_word(sc, x.form, || *x);
@@ -466,7 +471,7 @@ impl Tagger {
     /// [`WordInfo::new`] gives them) and `out` with their tag ids. The infos of a word type
     /// come from the thread's cache when the type was seen lately.
     pub fn tag_words<'a>(&self, words: impl ExactSizeIterator<Item = &'a str>, infos: &mut Vec<WordInfo>, out: &mut Vec<usize>) {
-        with_scratch(|sc| {
+        with_scratch(self.id, |sc| {
             self.begin(sc, words.len());
             infos.clear();
             for w in words {
@@ -1129,13 +1134,21 @@ impl TypeCache {
 static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+    static SCRATCH: std::cell::RefCell<[Scratch; 2]> = std::cell::RefCell::new([Scratch::default(), Scratch::default()]);
 }
 
-/// Runs `f` on the thread's scratch space (on a fresh one if it is in use).
-fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+/// Runs `f` on the thread's scratch space for the tagger `owner` (on a fresh one if it is in
+/// use). A thread keeps two, the most recently used first: the POS tagger and the parser's
+/// supertagger ([`crate::supertag`]) take turns, and each keeps its cache warm.
+fn with_scratch<R>(owner: u64, f: impl FnOnce(&mut Scratch) -> R) -> R {
     SCRATCH.with(|sc| match sc.try_borrow_mut() {
-        Ok(mut sc) => f(&mut sc),
+        Ok(mut sc) => {
+            if sc[0].cache.owner != owner {
+                // the other slot: this tagger's, or the least recently used
+                sc.swap(0, 1);
+            }
+            f(&mut sc[0])
+        }
         Err(_) => f(&mut Scratch::default()),
     })
 }
@@ -1450,7 +1463,7 @@ mod tests {
                 assert_eq!(t.tag(s), reference(&t, &ws), "{s:?}");
             }
             if round == 1 {
-                SCRATCH.with(|sc| sc.borrow_mut().cache.compact());
+                SCRATCH.with(|sc| sc.borrow_mut()[0].cache.compact());
             }
         }
         // another tagger on the same thread does not see the first one's cache
