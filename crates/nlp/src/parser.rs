@@ -44,7 +44,7 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 /// Model file version (3: feature rows are the top bits of `parser_feats`' hashes; 4: the
 /// template set of 2026-11-29, 26 action and 12 label templates fewer; 5: eight templates
 /// that read what lies to the right of the buffer's front, [`feats::context`]; 6: the
-/// supertagger and fourteen templates that read its supertags, [`crate::supertag`]).
+/// supertagger and nine templates that read its supertags, [`crate::supertag`]).
 const VERSION: u32 = 6;
 
 pub(crate) const SHIFT: usize = 0;

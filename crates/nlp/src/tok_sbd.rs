@@ -164,7 +164,7 @@ impl Sbd {
 /// | "9 - Japanese customers ..."): the treebank the classifier learns from has no datelines.
 fn keep_datelines_whole(text: &str, toks: &[Tok], sents: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     let mut out = Vec::with_capacity(sents.len());
-    let mut rest = sents.into_iter().peekable();
+    let mut rest = sents.into_iter();
     while let Some((a, mut b)) = rest.next() {
         let n = toks.len().min(a + 16) - a;
         if let Some(k) = crate::news_dateline::dateline_end(text, n, |i| (toks[a + i].start, toks[a + i].end)) {
