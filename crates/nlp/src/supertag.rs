@@ -55,6 +55,8 @@ pub fn train(sents: &[conllu::Sentence], clusters: &WordClusters, folds: usize, 
         }
         log(&format!("supertagger fold {}/{folds}", fold + 1));
     }
+    let (right, total) = tagged.iter().zip(&jack).fold((0, 0), |(r, n), (s, g)| (r + s.words.iter().zip(g).filter(|(w, x)| w.xpos == **x).count(), n + g.len()));
+    log(&format!("jackknifed supertags: {:.2}% right", 100.0 * right as f64 / total.max(1) as f64));
     let full = tagger::train(&tagged, clusters.clone(), &opts, |_| {});
     (full, jack)
 }

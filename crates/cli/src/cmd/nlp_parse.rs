@@ -141,8 +141,6 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     // the supertagger learns with the built-in POS tagger's word classes
     let tagger_classes = nlp::tagger::Tagger::load_default().map_err(anyhow::Error::msg)?.clusters().clone();
     let (stagger, stags) = nlp::supertag::train(&train, &tagger_classes, a.stag_folds, 1, |m| eprintln!("{m} ({:.0}s)", t0.elapsed().as_secs_f64()));
-    let (right, total) = train.iter().zip(&stags).fold((0, 0), |(r, n), (s, g)| (r + g.iter().enumerate().filter(|&(i, x)| *x == nlp::supertag::gold(&s.words, i)).count(), n + g.len()));
-    eprintln!("jackknifed supertags: {:.2}% right", pct(right, total));
     eprintln!("training parser on {} sentences ({:?})", train.len(), opts);
     let runs: Vec<_> = (0..a.models.max(1) as u64)
         .map(|m| {
