@@ -213,9 +213,99 @@ impl NameSet {
     }
 }
 
+/// Words written after a company's name ("Nissan Motor Co Ltd", "Siemens AG"); a final
+/// period is ignored.
+const DESIGNATORS: &[&str] = &[
+    "Inc", "Corp", "Corporation", "Co", "Cos", "Company", "Ltd", "Limited", "Plc", "plc", "PLC", "LLC", "AG", "SA", "S.A", "NV", "N.V", "SpA", "S.p.A", "GmbH", "BV", "B.V", "AB", "ASA", "Oyj", "KK", "Bhd", "Pty", "Group", "Holdings",
+];
+/// Lowercase words that may join the capitalized words of a name ("Bank of Montreal").
+const CONNECTORS: &[&str] = &["of", "and", "&", "de", "du", "la", "von", "van", "der"];
+
+/// Company names found in unlabeled news text: a run of capitalized words (joined by "of",
+/// "and", "&"...) written before a corporate designator ("Inc", "Corp", "Ltd", "AG", "plc").
+/// Each name is given with its designators ("Nissan Motor Co Ltd") and without them
+/// ("Nissan Motor"), so that the short form met in other stories is known too. A name seen
+/// fewer than `min_count` times is left out, and so are leading words and one-word names
+/// that the text mostly writes in lowercase ("The", "Gas"): the capitals there are the
+/// sentence's, not a name's. Sorted and distinct.
+pub fn company_names<'a>(texts: impl Iterator<Item = &'a str> + Clone, min_count: usize) -> Vec<String> {
+    use std::collections::HashMap;
+    let is_cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    let is_designator = |w: &str| DESIGNATORS.contains(&w.strip_suffix('.').unwrap_or(w));
+    // how often each word is written in lowercase, and capitalized inside a sentence
+    let mut case: HashMap<String, (u32, u32)> = HashMap::new();
+    for text in texts.clone() {
+        let toks = crate::tokenize::tokens(text);
+        for (i, t) in toks.iter().enumerate() {
+            let w = &text[t.start..t.end];
+            let after_stop = i == 0 || matches!(&text[toks[i - 1].start..toks[i - 1].end], "." | "!" | "?" | ":" | "\"" | "“" | "-" | "(") || matches!(t.gap, crate::tokenize::Gap::Line | crate::tokenize::Gap::Para);
+            if w.chars().all(|c| !c.is_uppercase()) && w.chars().any(char::is_alphabetic) {
+                case.entry(w.to_string()).or_default().0 += 1;
+            } else if is_cap(w) && !after_stop {
+                case.entry(w.to_lowercase()).or_default().1 += 1;
+            }
+        }
+    }
+    let common = |w: &str| case.get(&w.to_lowercase()).is_some_and(|&(lower, cap)| lower > 2 * cap);
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for text in texts {
+        let toks = crate::tokenize::tokens(text);
+        let forms: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+        for j in 1..forms.len() {
+            // the last designator of a run: "Co" in "Nissan Motor Co Ltd" waits for "Ltd"
+            if !is_designator(forms[j]) || forms.get(j + 1).is_some_and(|w| is_designator(w)) {
+                continue;
+            }
+            let mut a = j;
+            while a > 0 && j + 1 - a < MAX_LEN {
+                let w = forms[a - 1];
+                let joins = CONNECTORS.contains(&w) || w == "'s";
+                if is_cap(w) || (joins && a >= 2 && is_cap(forms[a - 2])) {
+                    a -= 1;
+                } else {
+                    break;
+                }
+            }
+            let mut name = &forms[a..=j];
+            while name.first().is_some_and(|w| CONNECTORS.contains(w) || common(w) || is_designator(w)) {
+                name = &name[1..];
+            }
+            let mut base = name;
+            while base.last().is_some_and(|w| is_designator(w) || CONNECTORS.contains(w)) {
+                base = &base[..base.len() - 1];
+            }
+            if base.is_empty() || (base.len() == 1 && common(base[0])) {
+                continue;
+            }
+            *counts.entry(base.join(" ")).or_default() += 1;
+            *counts.entry(name.join(" ")).or_default() += 1;
+        }
+    }
+    let mut out: Vec<String> = counts.into_iter().filter(|&(_, c)| c >= min_count).map(|(n, _)| n).collect();
+    out.sort_unstable();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn company_names_come_before_designators() {
+        let texts = [
+            "Shares in Nissan Motor Co Ltd rose. The bank said the gas price fell.",
+            "Analysts said Nissan Motor Co Ltd would gain. The Bank of Montreal Ltd said so.",
+            "The Bank of Montreal Ltd and Gas Corp agreed. The gas was cheap; gas is sold by Gas Corp.",
+            "More gas, less gas: gas and gas again.",
+            "Morgan Stanley and Co Inc advised. Morgan Stanley and Co Inc said. Once Corp.",
+        ];
+        let names = company_names(texts.iter().copied(), 2);
+        for want in ["Nissan Motor", "Nissan Motor Co Ltd", "Bank of Montreal", "Bank of Montreal Ltd", "Morgan Stanley", "Morgan Stanley and Co Inc"] {
+            assert!(names.iter().any(|n| n == want), "{want} not in {names:?}");
+        }
+        // "The" is a sentence's capital; "Gas" is mostly a lowercase word; "Once" is seen once
+        assert!(names.iter().all(|n| !n.starts_with("The ") && n != "Gas" && !n.starts_with("Once")), "{names:?}");
+    }
 
     #[test]
     fn longest_match_and_round_trip() {

@@ -472,6 +472,22 @@ struct TrainNerArgs {
     /// file is skipped with a note.
     #[arg(long, num_args = 1.., default_values = ["../shared/data/petrarch/dictionaries/phoenix/Phoenix.International.actors.txt", "../shared/data/petrarch/dictionaries/phoenix/Phoenix.MilNonState.actors.txt"])]
     names_petrarch: Vec<PathBuf>,
+    /// … and the company names found in these Reuters-21578 stories (`.sgm` files in this
+    /// folder): capitalized words before "Inc", "Corp", "Ltd", "AG"… (nlp::ner::names::company_names);
+    /// a missing folder is skipped with a note.
+    #[arg(long, default_value = "../shared/data/corpora/reuters21578")]
+    names_companies: PathBuf,
+    /// Train without those company names.
+    #[arg(long)]
+    no_company_names: bool,
+    /// Also train on up to this many news sentences labelled by the name set alone: every
+    /// capitalized proper noun in them is part of a known name (0: none).
+    #[arg(long, default_value_t = 2000)]
+    silver: usize,
+    /// … taken from the Reuters-21578 stories (`.sgm` files) in this folder; a missing
+    /// folder is skipped with a note.
+    #[arg(long, default_value = "../shared/data/corpora/reuters21578")]
+    silver_news: PathBuf,
     /// Train without name features.
     #[arg(long)]
     no_names: bool,
@@ -494,10 +510,12 @@ struct TrainNerArgs {
 
 /// The NER's name set: GeoNames places (cities from `min_pop` people; every country,
 /// continent, first-level area, region, sea and landmark; demonyms) and the actor
-/// dictionaries' countries, capitals, demonyms, organisations and people; and the people and
-/// organisations (entries with a role or group code, not a bare country code) of the PETRARCH
-/// actor files `petrarch`; and titles written before names (`actors::words::NAME_TITLES`).
-fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf]) -> Result<nlp::ner::names::NameSet> {
+/// dictionaries' countries, capitals, demonyms, organisations, parties and people; and the
+/// people and organisations (entries with a role or group code, not a bare country code) of
+/// the PETRARCH actor files `petrarch`; and titles written before names
+/// (`actors::words::NAME_TITLES`); and the company names found in the Reuters-21578 stories
+/// of `companies` (`nlp::ner::names::company_names`).
+fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf], companies: Option<&Path>) -> Result<nlp::ner::names::NameSet> {
     use geo::Feature;
     use nlp::ner::names::{bits, NameSet};
     let mut names: Vec<(String, u8)> = Vec::new();
@@ -516,7 +534,7 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf])
     let mut demonyms: Vec<&str> = data.demonyms.keys().map(|k| &**k).collect();
     demonyms.sort_unstable();
     names.extend(demonyms.into_iter().map(|d| (d.to_string(), bits::DEMONYM)));
-    for (file, people) in [("countries.txt", false), ("organizations.txt", false), ("people.txt", true)] {
+    for (file, people) in [("countries.txt", false), ("organizations.txt", false), ("parties.txt", false), ("people.txt", true)] {
         let p = actors.join(file);
         let text = std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
         for line in text.lines() {
@@ -532,7 +550,7 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf])
                 let rest = line.trim_start().split_once(char::is_whitespace).map(|x| x.1).unwrap_or("").trim_start();
                 let rest = rest.strip_prefix(kind).unwrap_or(rest);
                 let b = match (file, kind) {
-                    ("organizations.txt", _) => bits::ORG,
+                    ("organizations.txt" | "parties.txt", _) => bits::ORG,
                     (_, "name" | "capital") => bits::LOC_MAJOR,
                     (_, "adj") => bits::DEMONYM,
                     _ => continue,
@@ -564,8 +582,119 @@ fn ner_names(geo_path: &Path, min_pop: u64, actors: &Path, petrarch: &[PathBuf])
     if let Some(first) = warnings.first() {
         eprintln!("note: {} malformed lines skipped in the PETRARCH actor files (first: {first})", warnings.len());
     }
+    match companies {
+        Some(dir) if dir.is_dir() => {
+            // one-word company names that are already a place, person or demonym stay that
+            let known: std::collections::HashSet<String> = names.iter().filter(|(n, b)| b & bits::ORG == 0 && !n.contains(' ')).map(|(n, _)| n.to_lowercase()).collect();
+            let texts = reuters_bodies(dir)?;
+            let found = nlp::ner::names::company_names(texts.iter().map(String::as_str), 2);
+            let before = names.len();
+            names.extend(found.into_iter().filter(|n| n.contains(' ') || !known.contains(&n.to_lowercase())).map(|n| (n, bits::ORG)));
+            eprintln!("company names from {}: {}", dir.display(), names.len() - before);
+        }
+        Some(dir) => eprintln!("note: {} not found; NER name features without its company names", dir.display()),
+        None => {}
+    }
     let toks: Vec<(Vec<&str>, u8)> = names.iter().map(|(n, b)| (nlp::tokenize::tokens(n).iter().map(|t| &n[t.start..t.end]).collect(), *b)).collect();
     Ok(NameSet::build(toks))
+}
+
+/// `text` with its lines joined into paragraphs: a Reuters story is wrapped at about 70
+/// columns, and a new paragraph starts on an indented line (or after a blank one).
+fn unwrap_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank || line.starts_with(char::is_whitespace) { "\n\n" } else { " " });
+        }
+        blank = false;
+        out.push_str(t);
+    }
+    out
+}
+
+/// News sentences labelled by the name set alone, for the NER to learn how names are used in
+/// news (the UNER training text is web text: reviews, e-mail, forums): sentences where every
+/// capitalized proper noun is in a matched name (a demonym is OTH, a title none), no name is
+/// of two kinds, and no two names are joined by "of" or "and". At most `max`, evenly spread
+/// over the texts, each text a document of its own (for the document memory).
+fn silver_examples(texts: &[String], names: &nlp::ner::names::NameSet, nlp: &nlp::Nlp, max: usize) -> Vec<NerExample> {
+    use model::{Article, Doc, EntityLabel};
+    use nlp::ner::names::{bits, token_key};
+    const CALENDAR: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"];
+    let mut scratch = nlp::TagScratch::default();
+    let mut out = Vec::new();
+    let mut m = Vec::new();
+    for (k, text) in texts.iter().enumerate() {
+        let text = &unwrap_lines(text);
+        let mut doc = Doc::new(Article { text: text.clone(), ..Default::default() });
+        nlp.tokenize_doc(&mut doc);
+        for si in 0..doc.sentences.len() {
+            let sent = doc.sentences[si];
+            let n = sent.token_end - sent.token_start;
+            if !(5..=60).contains(&n) {
+                continue;
+            }
+            nlp.tag_sentence(&mut doc, si, &mut scratch);
+            let toks = &doc.tokens[sent.token_start..sent.token_end];
+            let forms: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+            let keys: Vec<u64> = forms.iter().map(|f| token_key(f)).collect();
+            names.matches(&keys, &mut m);
+            let mut covered = vec![false; n];
+            let mut spans = Vec::new();
+            let mut ok = true;
+            for x in &m {
+                if !forms[x.start].chars().next().is_some_and(char::is_uppercase) || (x.end - x.start == 1 && CALENDAR.contains(&forms[x.start])) {
+                    continue;
+                }
+                // a one-word name that the tagger does not take for a proper noun ("I", "May")
+                if x.end - x.start == 1 && toks[x.start].upos != "PROPN" && x.bits != bits::DEMONYM && x.bits != bits::TITLE {
+                    ok = false;
+                }
+                let label = match x.bits {
+                    b if b & !(bits::LOC_MAJOR | bits::LOC) == 0 => Some(EntityLabel::LOC),
+                    bits::PER => Some(EntityLabel::PER),
+                    bits::ORG => Some(EntityLabel::ORG),
+                    bits::DEMONYM => Some(EntityLabel::OTH),
+                    bits::TITLE => None,
+                    _ => {
+                        ok = false;
+                        None
+                    }
+                };
+                covered[x.start..x.end].iter_mut().for_each(|c| *c = true);
+                if let Some(l) = label {
+                    spans.push((x.start, x.end, l));
+                }
+            }
+            // two names joined by "of" or "and" may be one ("Bank of France")
+            if m.windows(2).any(|w| w[1].start == w[0].end + 1 && matches!(forms[w[0].end], "of" | "and" | "&" | "for" | "de")) {
+                ok = false;
+            }
+            // a capitalized word in no name: a proper noun, or any word past the first but "I"
+            let uncovered_name = (0..n).any(|i| !covered[i] && forms[i].chars().next().is_some_and(char::is_uppercase) && (toks[i].upos == "PROPN" || (i > 0 && toks[i].upos != "PRON")) && !CALENDAR.contains(&forms[i]));
+            if ok && !uncovered_name && !spans.is_empty() {
+                out.push(NerExample {
+                    forms: forms.iter().map(|f| f.to_string()).collect(),
+                    upos: toks.iter().map(|t| t.upos.to_string()).collect(),
+                    xpos: toks.iter().map(|t| t.xpos.to_string()).collect(),
+                    spans,
+                    doc: format!("silver-{k}"),
+                });
+            }
+        }
+    }
+    if out.len() > max {
+        let step = out.len() as f64 / max as f64;
+        out = (0..max).map(|i| out[(i as f64 * step) as usize].clone()).collect();
+    }
+    out
 }
 
 fn ner_scores(ner: &Ner, data: &[NerExample], tags: &Tags) -> SpanScores {
@@ -667,8 +796,16 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
     }
     let (dev, m2) = with_tags(&read_iob(&a.dev)?, Some(&dev_tb));
     eprintln!("NER: {} training sentences ({m1} without tags), {} dev ({m2} without tags)", train.len(), dev.len());
-    let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors, &a.names_petrarch)? };
+    let names = if a.no_names { Default::default() } else { ner_names(&a.names_geo, a.names_min_population, &a.names_actors, &a.names_petrarch, (!a.no_company_names).then_some(a.names_companies.as_path()))? };
     eprintln!("name set: {} keys", names.len());
+    if a.silver > 0 && a.silver_news.is_dir() {
+        let nlp = nlp::Nlp::load_default().map_err(anyhow::Error::msg)?;
+        let silver = silver_examples(&reuters_bodies(&a.silver_news)?, &names, &nlp, a.silver);
+        eprintln!("NER: {} more training sentences labelled by the name set alone, from {}", silver.len(), a.silver_news.display());
+        train.extend(silver);
+    } else if a.silver > 0 {
+        eprintln!("note: {} not found; training without news sentences labelled by the name set", a.silver_news.display());
+    }
     let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, beam: nlp::ner::Beam { width: a.beam, prune: a.beam_prune }, doc_memory: !a.no_doc_memory, models: a.models };
     let ner = Ner::train(&train, clusters, names, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
     let mut bytes = Vec::new();
@@ -995,9 +1132,10 @@ fn txt_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], min_count: u32) -> Result<WordClusters> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(text_dir)
-        .with_context(|| format!("reading {}", text_dir.display()))?
+/// The story texts (`<BODY>`) of the Reuters-21578 `.sgm` files in `dir`, in file order.
+fn reuters_bodies(dir: &Path) -> Result<Vec<String>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "sgm"))
         .collect();
@@ -1011,6 +1149,11 @@ fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], min_count
             texts.push(unescape_sgml(body));
         }
     }
+    Ok(texts)
+}
+
+fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], min_count: u32) -> Result<WordClusters> {
+    let mut texts = reuters_bodies(text_dir)?;
     let mut txt = Vec::new();
     for d in plain {
         txt_files(d, &mut txt)?;
@@ -1041,6 +1184,41 @@ mod tests {
         assert_eq!(super::median(&[3.0]), 3.0);
         assert_eq!(super::median(&[5.0, 1.0, 4.0]), 4.0);
         assert_eq!(super::median(&[4.0, 1.0, 2.0, 9.0]), 3.0);
+    }
+
+    #[test]
+    fn wrapped_lines_are_joined_into_paragraphs() {
+        let story = "  Acme Corp said it would buy\nthe unit.\n    It gave no price.\n\nShares rose.\n";
+        assert_eq!(super::unwrap_lines(story), "Acme Corp said it would buy the unit.\n\nIt gave no price.\n\nShares rose.");
+    }
+
+    #[test]
+    fn news_sentences_are_labelled_only_where_every_name_is_known() {
+        use nlp::ner::names::{bits, NameSet};
+        let names = NameSet::build(vec![
+            (vec!["Acme", "Corp"], bits::ORG),
+            (vec!["Paris"], bits::LOC_MAJOR),
+            (vec!["French"], bits::DEMONYM),
+            (vec!["Mr"], bits::TITLE),
+            (vec!["Jean", "Dupont"], bits::PER),
+        ]);
+        let texts = vec![
+            "Acme Corp said on Monday that it would open a plant in Paris.\n\nMr Jean Dupont, a French banker, backed the plan.\n\nZorblax Ltd said it would bid for Acme Corp.".to_string(),
+        ];
+        let nlp = nlp::Nlp::load_default().unwrap();
+        let got = super::silver_examples(&texts, &names, &nlp, 10);
+        let shown: Vec<Vec<(String, &str)>> = got.iter().map(|e| e.spans.iter().map(|&(a, b, l)| (e.forms[a..b].join(" "), l.as_str())).collect()).collect();
+        // the third sentence names a company the set does not know: left out
+        assert_eq!(
+            shown,
+            vec![
+                vec![("Acme Corp".to_string(), "ORG"), ("Paris".to_string(), "LOC")],
+                vec![("Jean Dupont".to_string(), "PER"), ("French".to_string(), "OTH")],
+            ]
+        );
+        assert_eq!(got[0].doc, got[1].doc);
+        assert_eq!(got[0].upos.len(), got[0].forms.len());
+        assert_eq!(super::silver_examples(&texts, &names, &nlp, 1).len(), 1);
     }
 
     #[test]
