@@ -156,6 +156,9 @@ fn train_tagger(a: TrainArgs) -> Result<ExitCode> {
     let t0 = Instant::now();
     let which: Vec<&str> = a.only.split(',').map(str::trim).collect();
     let mut train = read(Path::new(&a.train))?;
+    // the word classes read the training file's words, not the --extra files' (so that a
+    // final model trained on train + dev keeps the classes its settings were chosen with)
+    let n_train = train.len();
     for x in &a.extra {
         train.extend(read(x)?);
     }
@@ -195,7 +198,7 @@ fn train_tagger(a: TrainArgs) -> Result<ExitCode> {
             }
         }
         let t1 = Instant::now();
-        let mut unlabeled: Vec<Vec<&str>> = train.iter().map(|s| s.words.iter().map(|w| w.form.as_str()).collect()).collect();
+        let mut unlabeled: Vec<Vec<&str>> = train[..n_train].iter().map(|s| s.words.iter().map(|w| w.form.as_str()).collect()).collect();
         for t in &texts {
             let tk = nlp::tokenize::tokenize(t);
             for &(x, y) in &tk.sentences {
