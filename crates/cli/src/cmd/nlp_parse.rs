@@ -834,6 +834,10 @@ struct EvalNerArgs {
     /// A model file instead of the built-in model.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// A tagger model file for the predicted tags instead of the built-in tagger (which has
+    /// seen the EWT dev set: score dev with a tagger trained on train only).
+    #[arg(long)]
+    tagger: Option<PathBuf>,
     /// Also print each sentence's missed (`-`) and spurious (`+`) entities (predicted tags).
     #[arg(long)]
     errors: bool,
@@ -846,8 +850,14 @@ fn load_ner(model: &Option<PathBuf>) -> Result<Ner> {
 fn eval_ner(a: EvalNerArgs) -> Result<ExitCode> {
     let ner = load_ner(&a.model)?;
     let gold = read_iob(&a.gold)?;
-    // the built-in tagger's tags (as `Nlp` assigns them before the NER runs)
-    let tagger = nlp::tagger::Tagger::load_default();
+    // the built-in tagger's tags (as `Nlp` assigns them before the NER runs), or --tagger's
+    let tagger = match &a.tagger {
+        Some(tp) => {
+            let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
+            Ok(nlp::tagger::Tagger::from_bytes(&b).map_err(|e| anyhow!("{}: {e}", tp.display()))?)
+        }
+        None => nlp::tagger::Tagger::load_default(),
+    };
     let tb = match &a.tags {
         Some(p) => Some(read_conllu(p)?),
         None => None,
