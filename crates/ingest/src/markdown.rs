@@ -215,8 +215,11 @@ fn paragraphs(text: &str) -> Vec<Vec<&str>> {
     out
 }
 
-/// Joins clean paragraphs; a paragraph that stops mid-sentence (ends in a lowercase word or
-/// a comma) is continued by the next one rather than separated from it.
+/// Joins clean paragraphs; a paragraph that stops mid-sentence is continued by the next one
+/// rather than separated from it: one that ends in a comma, or ends in a lowercase word and
+/// is followed by a lowercase word or by punctuation ("regions, | where", "the | talks",
+/// "in-form | . The"). A line that ends in a lowercase word but is followed by a capital is a
+/// line of its own: a byline ("Nadim Ladki"), a fixture ("Everton v Sunderland"), a heading.
 fn join_paragraphs(paras: Vec<String>) -> String {
     let mut out = String::new();
     for p in paras {
@@ -225,7 +228,8 @@ fn join_paragraphs(paras: Vec<String>) -> String {
         }
         if !out.is_empty() {
             let last = out.chars().next_back().unwrap_or('.');
-            if last.is_lowercase() || last == ',' {
+            let next = p.chars().next().unwrap_or('A');
+            if last == ',' || (last.is_lowercase() && (next.is_lowercase() || matches!(next, ',' | '.' | ';' | ':' | ')'))) {
                 out.push(' ');
             } else {
                 out.push_str("\n\n");
@@ -343,6 +347,13 @@ pub fn parse_text(src: &str) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_paragraphs_broken_mid_sentence_are_joined() {
+        let paras = ["Talks resumed in the northern regions,", "where fishing is banned", "and the", "ministers met.", "Nadim Ladki", "LONDON 1996-12-06", "Everton v Sunderland", "Hull v Colchester", "Shares fell in", ". Then"];
+        let text = join_paragraphs(paras.iter().map(|s| s.to_string()).collect());
+        assert_eq!(text, "Talks resumed in the northern regions, where fishing is banned and the ministers met.\n\nNadim Ladki\n\nLONDON 1996-12-06\n\nEverton v Sunderland\n\nHull v Colchester\n\nShares fell in . Then");
+    }
 
     #[test]
     fn inline_markup_goes() {
