@@ -488,6 +488,9 @@ struct TrainNerArgs {
     /// folder is skipped with a note.
     #[arg(long, default_value = "../shared/data/corpora/reuters21578")]
     silver_news: PathBuf,
+    /// Also train on every this-many-th training sentence written in capitals (0: none).
+    #[arg(long, default_value_t = 10)]
+    capitals_every: usize,
     /// Train without name features.
     #[arg(long)]
     no_names: bool,
@@ -805,6 +808,23 @@ fn train_ner(a: TrainNerArgs) -> Result<ExitCode> {
         train.extend(silver);
     } else if a.silver > 0 {
         eprintln!("note: {} not found; training without news sentences labelled by the name set", a.silver_news.display());
+    }
+    if a.capitals_every > 0 {
+        // headlines and wire copy in capitals ("RUGBY UNION - CUTTITTA BACK FOR ITALY"): some
+        // sentences again in capitals, with the tags the built-in tagger gives them so
+        let tagger = nlp::tagger::Tagger::load_default().map_err(anyhow::Error::msg)?;
+        let copies: Vec<NerExample> = train
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % a.capitals_every == 0)
+            .map(|(i, ex)| {
+                let forms: Vec<String> = ex.forms.iter().map(|f| f.to_uppercase()).collect();
+                let (upos, xpos) = tagger_tags(&tagger, &forms.iter().map(|s| s.as_str()).collect::<Vec<_>>());
+                NerExample { forms, upos, xpos, spans: ex.spans.clone(), doc: format!("caps-{i}") }
+            })
+            .collect();
+        eprintln!("NER: {} sentences copied in capitals", copies.len());
+        train.extend(copies);
     }
     let opts = NerTrainOptions { epochs: a.epochs, seed: a.seed, bits: a.bits, min_abs: a.min_abs, beam: nlp::ner::Beam { width: a.beam, prune: a.beam_prune }, doc_memory: !a.no_doc_memory, models: a.models };
     let ner = Ner::train(&train, clusters, names, &opts, |e, acc| eprintln!("epoch {e}: train token accuracy {acc:.2} ({:.0}s)", t0.elapsed().as_secs_f64()));
