@@ -630,7 +630,11 @@ fn unwrap_lines(text: &str) -> String {
 fn silver_examples(texts: &[String], names: &nlp::ner::names::NameSet, nlp: &nlp::Nlp, max: usize) -> Vec<NerExample> {
     use model::{Article, Doc, EntityLabel};
     use nlp::ner::names::{bits, token_key};
-    const CALENDAR: &[&str] = &["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"];
+    // month and day names are capitalized words of no name
+    let calendar = |w: &str| {
+        let l = w.to_lowercase();
+        timex::lex::month(&l).is_some() || timex::lex::weekday(&l).is_some()
+    };
     let mut scratch = nlp::TagScratch::default();
     let mut out = Vec::new();
     let mut m = Vec::new();
@@ -653,7 +657,7 @@ fn silver_examples(texts: &[String], names: &nlp::ner::names::NameSet, nlp: &nlp
             let mut spans = Vec::new();
             let mut ok = true;
             for x in &m {
-                if !forms[x.start].chars().next().is_some_and(char::is_uppercase) || (x.end - x.start == 1 && CALENDAR.contains(&forms[x.start])) {
+                if !forms[x.start].chars().next().is_some_and(char::is_uppercase) || (x.end - x.start == 1 && calendar(forms[x.start])) {
                     continue;
                 }
                 // a one-word name that the tagger does not take for a proper noun ("I", "May")
@@ -681,7 +685,7 @@ fn silver_examples(texts: &[String], names: &nlp::ner::names::NameSet, nlp: &nlp
                 ok = false;
             }
             // a capitalized word in no name: a proper noun, or any word past the first but "I"
-            let uncovered_name = (0..n).any(|i| !covered[i] && forms[i].chars().next().is_some_and(char::is_uppercase) && (toks[i].upos == "PROPN" || (i > 0 && toks[i].upos != "PRON")) && !CALENDAR.contains(&forms[i]));
+            let uncovered_name = (0..n).any(|i| !covered[i] && forms[i].chars().next().is_some_and(char::is_uppercase) && (toks[i].upos == "PROPN" || (i > 0 && toks[i].upos != "PRON")) && !calendar(forms[i]));
             if ok && !uncovered_name && !spans.is_empty() {
                 out.push(NerExample {
                     forms: forms.iter().map(|f| f.to_string()).collect(),
