@@ -228,14 +228,17 @@ const CONNECTORS: &[&str] = &["of", "and", "&", "de", "du", "la", "von", "van", 
 /// fewer than `min_count` times is left out, and so are leading words and one-word names
 /// that the text mostly writes in lowercase ("The", "Gas"): the capitals there are the
 /// sentence's, not a name's. Sorted and distinct.
-pub fn company_names<'a>(texts: impl Iterator<Item = &'a str> + Clone, min_count: usize) -> Vec<String> {
+pub fn company_names<'a>(texts: impl Iterator<Item = &'a str>, min_count: usize) -> Vec<String> {
     use std::collections::HashMap;
     let is_cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
     let is_designator = |w: &str| DESIGNATORS.contains(&w.strip_suffix('.').unwrap_or(w));
     // how often each word is written in lowercase, and capitalized inside a sentence
     let mut case: HashMap<String, (u32, u32)> = HashMap::new();
-    for text in texts.clone() {
+    // each text's words, tokenized once
+    let mut docs: Vec<Vec<&str>> = Vec::new();
+    for text in texts {
         let toks = crate::tokenize::tokens(text);
+        docs.push(toks.iter().map(|t| &text[t.start..t.end]).collect());
         for (i, t) in toks.iter().enumerate() {
             let w = &text[t.start..t.end];
             let after_stop = i == 0 || matches!(&text[toks[i - 1].start..toks[i - 1].end], "." | "!" | "?" | ":" | "\"" | "“" | "-" | "(") || matches!(t.gap, crate::tokenize::Gap::Line | crate::tokenize::Gap::Para);
@@ -248,9 +251,7 @@ pub fn company_names<'a>(texts: impl Iterator<Item = &'a str> + Clone, min_count
     }
     let common = |w: &str| case.get(&w.to_lowercase()).is_some_and(|&(lower, cap)| lower > 2 * cap);
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for text in texts {
-        let toks = crate::tokenize::tokens(text);
-        let forms: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+    for forms in &docs {
         for j in 1..forms.len() {
             // the last designator of a run: "Co" in "Nissan Motor Co Ltd" waits for "Ltd"
             if !is_designator(forms[j]) || forms.get(j + 1).is_some_and(|w| is_designator(w)) {

@@ -337,10 +337,7 @@ fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
     println!("{}: {} sentences, {n} words (gold tokens; CoNLL 2018 UAS/LAS, punctuation included)", a.gold.display(), gold.len());
     println!("gold tags:      UAS {:.2}  LAS {:.2}  ({:.0} words/s parsing)", g.uas(), g.las(), n as f64 / secs);
     let tagger = match &a.tagger {
-        Some(tp) => {
-            let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
-            Some((nlp::tagger::Tagger::from_bytes(&b).map_err(|e| anyhow!("{}: {e}", tp.display()))?, tp))
-        }
+        Some(tp) => Some((super::nlp_tag::load_tagger(&a.tagger)?, tp)),
         None => None,
     };
     let predicted = match &tagger {
@@ -876,10 +873,7 @@ fn eval_ner(a: EvalNerArgs) -> Result<ExitCode> {
     let gold = read_iob(&a.gold)?;
     // the built-in tagger's tags (as `Nlp` assigns them before the NER runs), or --tagger's
     let tagger = match &a.tagger {
-        Some(tp) => {
-            let b = std::fs::read(tp).with_context(|| format!("reading {}", tp.display()))?;
-            Ok(nlp::tagger::Tagger::from_bytes(&b).map_err(|e| anyhow!("{}: {e}", tp.display()))?)
-        }
+        Some(_) => Ok(super::nlp_tag::load_tagger(&a.tagger)?),
         None => nlp::tagger::Tagger::load_default(),
     };
     let tb = match &a.tags {

@@ -111,7 +111,8 @@ fn read(path: &Path) -> Result<Vec<conllu::Sentence>> {
     conllu::read_file(path).map_err(|e| anyhow!(e))
 }
 
-fn load_tagger(model: &Option<PathBuf>) -> Result<nlp::tagger::Tagger> {
+/// The tagger in file `model`, or the built-in one.
+pub(super) fn load_tagger(model: &Option<PathBuf>) -> Result<nlp::tagger::Tagger> {
     match model {
         Some(p) => {
             let b = std::fs::read(p).map_err(|e| anyhow!("{}: {e}", p.display()))?;
