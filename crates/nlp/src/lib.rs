@@ -9,6 +9,7 @@ pub mod ner;
 pub mod news_dateline;
 pub mod parser;
 pub mod perceptron;
+pub mod revise;
 pub mod tag_eval;
 pub mod tok_sbd;
 pub mod supertag;

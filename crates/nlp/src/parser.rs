@@ -9,14 +9,18 @@
 //! the buffer is empty, so every parse is a single-rooted tree. Each word is shifted once
 //! and popped once: `2n` transitions, linear time, for any input.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (6), `u32` byte length of the word
+//! Once the tree is built, a reviser ([`crate::revise`], also in the model file) may move
+//! words to better heads, seeing the whole tree.
+//!
+//! Model file (little endian): `b"DLPR"`, `u32` version (7), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
 //! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte
 //! length of the supertagger and the supertagger (a [`Tagger`] file), `u32` byte length of
-//! the action model, then the action and the label models as [`SparsePerceptron`]s.
-//! Version 6 has the features of `parser_feats` now (rows are the top bits of the feature
-//! hash).
+//! the action model and the action model, `u32` byte length of the label model and the
+//! label model (both [`SparsePerceptron`]s), `u32` byte length of the reviser (0: none) and
+//! the reviser. Version 6 (still read) had no reviser and no length before the label model.
+//! The features are those of `parser_feats` (rows are the top bits of the feature hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
 //! feature rows are computed into a fixed array, all their cache lines are prefetched, then
@@ -33,6 +37,7 @@ use crate::ner::clusters::WordClusters;
 use feats::{extract, extract_all, label_extract, label_key, role_feats, role_positions, word_hash, Classes, Feats, Tok, Vocab, ROLES};
 use std::cell::RefCell;
 use crate::perceptron::{self, argmax, Perceptron, SparsePerceptron, Trainer};
+use crate::revise::{self, RevTok, Reviser};
 use crate::tagger::{Tagger, WordInfo};
 use model::Doc;
 use std::io::{self, Read, Write};
@@ -44,8 +49,9 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 /// Model file version (3: feature rows are the top bits of `parser_feats`' hashes; 4: the
 /// template set of 2026-11-29, 26 action and 12 label templates fewer; 5: eight templates
 /// that read what lies to the right of the buffer's front, [`feats::context`]; 6: the
-/// supertagger and nine templates that read its supertags, [`crate::supertag`]).
-const VERSION: u32 = 6;
+/// supertagger and nine templates that read its supertags, [`crate::supertag`]; 7: the
+/// tree reviser, [`crate::revise`]).
+const VERSION: u32 = 7;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -74,6 +80,12 @@ pub struct Parser {
     stag_values: Vec<u64>,
     /// Ties a thread's [`RoleCache`] to this parser.
     id: u64,
+    /// Revises the finished tree ([`crate::revise`]), if the model has one.
+    reviser: Option<Reviser>,
+    /// [`crate::revise::rel_hash`] of each label.
+    label_rels: Vec<u64>,
+    /// [`crate::revise::str_hash`] of each of the supertagger's tags.
+    stag_revs: Vec<u64>,
 }
 
 /// The 3-class action model as a dense table of bfloat16 weights, for speed: one short read
@@ -225,6 +237,11 @@ struct Scratch {
     /// The supertagger's word infos and tags.
     infos: Vec<WordInfo>,
     stags: Vec<usize>,
+    /// The reviser's words, heads and scratch space, and the words it moved.
+    rev: Vec<RevTok>,
+    rev_heads: Vec<usize>,
+    rev_scratch: revise::Scratch,
+    moved: Vec<usize>,
 }
 
 /// Source of the ids that tie a thread's [`RoleCache`] to one parser.
@@ -564,7 +581,7 @@ impl Parser {
             return Err(bad("not a dateline parser model (bad magic)"));
         }
         let version = read_u32(r)?;
-        if version != VERSION {
+        if version != VERSION && version != 6 {
             return Err(bad("unsupported parser model version (retrain with `dateline train parser`)"));
         }
         let len = read_u32(r)? as usize;
@@ -606,14 +623,25 @@ impl Parser {
         let ab = r.get(..len).ok_or_else(|| bad("truncated parser model"))?;
         let dense = DenseActions::from_file(ab)?;
         *r = &r[len..];
-        let labeler = SparsePerceptron::load(r)?;
+        let len = if version >= 7 { read_u32(r)? as usize } else { r.len() };
+        let labeler = SparsePerceptron::load(r.get(..len).ok_or_else(|| bad("truncated parser model"))?)?;
+        *r = &r[len..];
+        let reviser = if version >= 7 {
+            let len = read_u32(r)? as usize;
+            let b = r.get(..len).ok_or_else(|| bad("truncated parser model"))?;
+            (len > 0).then(|| Reviser::from_bytes(b)).transpose()?
+        } else {
+            None
+        };
         if labeler.n_classes() != labels.len() {
             return Err(bad("parser model dimensions do not match"));
         }
         if dense.bits > 32 || labeler.bits() > 32 {
             return Err(bad("implausible parser model dimensions"));
         }
-        Ok(Parser::assemble(labels, labeler, clusters, dense, vocab, ldict, stagger))
+        let mut p = Parser::assemble(labels, labeler, clusters, dense, vocab, ldict, stagger);
+        p.reviser = reviser;
+        Ok(p)
     }
 
     /// Writes the model.
@@ -646,7 +674,31 @@ impl Parser {
         SparsePerceptron::from_dense(&self.dense.to_perceptron(), 0.0).save(&mut a)?;
         w.write_all(&(a.len() as u32).to_le_bytes())?;
         w.write_all(&a)?;
-        self.labeler.save(w)
+        let mut l = Vec::new();
+        self.labeler.save(&mut l)?;
+        w.write_all(&(l.len() as u32).to_le_bytes())?;
+        w.write_all(&l)?;
+        let mut r = Vec::new();
+        if let Some(rv) = &self.reviser {
+            rv.save(&mut r)?;
+        }
+        w.write_all(&(r.len() as u32).to_le_bytes())?;
+        w.write_all(&r)
+    }
+
+    /// Sets (or removes) the tree reviser.
+    pub fn set_reviser(&mut self, r: Option<Reviser>) {
+        self.reviser = r;
+    }
+
+    /// The tree reviser's margin, if there is one; `set_revise_margin` changes it.
+    pub fn revise_margin(&self) -> Option<f32> {
+        self.reviser.as_ref().map(|r| r.margin)
+    }
+    pub fn set_revise_margin(&mut self, m: f32) {
+        if let Some(r) = &mut self.reviser {
+            r.margin = m;
+        }
     }
 
     /// The relation labels the model knows.
@@ -660,7 +712,9 @@ impl Parser {
         let classes = Classes::new(&clusters);
         let stag_values = (0..stagger.n_tags()).map(|t| feats::stag_hash(stagger.tag_name(t).0)).collect();
         let id = NEXT_PARSER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id }
+        let label_rels = labels.iter().map(|l| revise::rel_hash(l)).collect();
+        let stag_revs = (0..stagger.n_tags()).map(|t| revise::str_hash(stagger.tag_name(t).0)).collect();
+        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id, reviser: None, label_rels, stag_revs }
     }
 
     /// Supertags `sc.toks` (the words `forms`).
@@ -679,7 +733,7 @@ impl Parser {
 
     /// Runs `f` with this thread's scratch space (a fresh one if the thread's is in use).
     fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
-        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new() });
+        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new() });
         SCRATCH.with(|c| {
             let taken = c.try_borrow_mut().ok().and_then(|mut b| b.take());
             let mut sc = taken.unwrap_or_else(fresh);
@@ -732,6 +786,7 @@ impl Parser {
             }
             self.supertag(doc.tokens[a..b].iter().map(form), sc);
             self.parse_toks(sc);
+            self.revise(doc.tokens[a..b].iter().map(|t| (form(t), t.upos.as_str(), t.xpos.as_str())), sc);
             let n = b - a;
             for k in 0..n {
                 let t = &mut doc.tokens[a + k];
@@ -746,6 +801,11 @@ impl Parser {
         })
     }
 
+    /// The supertagger's guess for each word of `forms` ([`crate::supertag`]).
+    pub fn supertags(&self, forms: &[&str]) -> Vec<String> {
+        self.stagger.tag(forms).into_iter().map(|t| self.stagger.tag_name(t).0.to_string()).collect()
+    }
+
     /// Parses words with their tags: heads (0-based, -1 = root) and relation labels.
     pub fn parse(&self, forms: &[&str], upos: &[&str], xpos: &[&str]) -> Vec<(i32, String)> {
         self.with_scratch(|sc| {
@@ -755,9 +815,61 @@ impl Parser {
             }
             self.supertag(forms.iter().copied(), sc);
             self.parse_toks(sc);
+            self.revise(forms.iter().enumerate().map(|(i, f)| (*f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""))), sc);
             let n = forms.len();
             (0..n).map(|i| (if sc.st.heads[i] >= n { -1 } else { sc.st.heads[i] as i32 }, self.labels[sc.st.labels[i] as usize].clone())).collect()
         })
+    }
+
+    /// Revises the tree in `sc.st` ([`crate::revise`]) of the words `words` (form, UPOS,
+    /// XPOS), if the model has a reviser; moved words are relabelled by the label model,
+    /// reading the revised tree.
+    fn revise<'a>(&self, words: impl Iterator<Item = (&'a str, &'a str, &'a str)>, sc: &mut Scratch) {
+        let Some(r) = &self.reviser else { return };
+        let n = sc.st.n;
+        if !(3..=revise::MAX_WORDS).contains(&n) {
+            return;
+        }
+        let Scratch { st, toks, lscores, rev, rev_heads, rev_scratch, moved, stags, .. } = sc;
+        rev.clear();
+        for (i, (f, u, x)) in words.enumerate() {
+            let mut t = RevTok::new(f, u, x, "", "");
+            t.l = self.label_rels.get(st.labels[i] as usize).copied().unwrap_or(0);
+            t.s = stags.get(i).and_then(|&g| self.stag_revs.get(g)).copied().unwrap_or(0);
+            rev.push(t);
+        }
+        if rev.len() != n {
+            return;
+        }
+        rev_heads.clear();
+        rev_heads.extend_from_slice(&st.heads[..n]);
+        r.revise(rev, rev_heads, rev_scratch, moved);
+        if moved.is_empty() {
+            return;
+        }
+        // the revised tree, with the old labels, for the label model to read
+        let labels: Vec<u16> = st.labels[..n].to_vec();
+        st.reset(n);
+        feats::context(toks, &mut st.ctx);
+        for d in 0..n {
+            st.add_arc(rev_heads[d], d, labels[d]);
+        }
+        st.stack.clear();
+        st.b = n;
+        let mut lf = Feats::new(self.labeler.bits());
+        lscores.resize(self.labels.len(), 0.0);
+        for &d in moved.iter() {
+            let h = rev_heads[d];
+            let label = if let Some(l) = self.dict_label(d < h, &toks[h], &toks[d]) {
+                l
+            } else {
+                label_extract(st, toks, h, d, d < h, &mut lf);
+                lscores.iter_mut().for_each(|x| *x = 0.0);
+                self.label_table.score_into(lf.rows(), lscores);
+                argmax(lscores, |l| l != self.root) as u16
+            };
+            st.labels[d] = label;
+        }
     }
 
     /// Parses `sc.toks` (unresolved, see [`Tok::unresolved`]); the tree is left in `sc.st`
@@ -1046,10 +1158,24 @@ pub(crate) mod tests {
             tree(&[("The", "DET", 2, "det"), ("army", "NOUN", 3, "nsubj"), ("left", "VERB", 0, "root"), (".", "PUNCT", 3, "punct")]),
         ];
         let opts = TrainOptions { epochs: 10, action_bits: 12, label_bits: 10, ..Default::default() };
-        let p = tiny(&sents, &opts);
+        let mut p = tiny(&sents, &opts);
+        // a reviser that has only seen right trees keeps them
+        let examples: Vec<revise::Example> = sents
+            .iter()
+            .map(|s| {
+                let n = s.words.len();
+                let heads: Vec<usize> = s.words.iter().map(|w| if w.head == 0 { n } else { w.head - 1 }).collect();
+                revise::Example { toks: s.words.iter().map(|w| RevTok::new(&w.form, &w.upos, &w.xpos, &w.deprel, "")).collect(), gold: heads.clone(), heads }
+            })
+            .collect();
+        p.set_reviser(Some(revise::train(&examples, &revise::TrainOptions { bits: 12, ..Default::default() }, |_| {})));
         let mut bytes = Vec::new();
         p.save(&mut bytes).unwrap();
         let q = Parser::from_bytes(&bytes).unwrap();
+        assert!(q.revise_margin().is_some());
+        let mut again = Vec::new();
+        q.save(&mut again).unwrap();
+        assert!(again == bytes, "a parser with a reviser saves back to the same bytes");
         for s in &sents {
             let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
             let tags: Vec<&str> = s.words.iter().map(|w| w.upos.as_str()).collect();
@@ -1143,6 +1269,27 @@ pub(crate) mod tests {
         assert!(doc.tokens.iter().all(|t| t.head < odd.len() as i32 && !t.deprel.is_empty()));
         // sentence indices out of range are ignored
         p.parse_sentence(&mut doc, 5);
+        // sentences the reviser looks at (up to revise::MAX_WORDS words) stay trees
+        let pool = [("The", "DET", "DT"), ("talks", "NOUN", "NNS"), ("in", "ADP", "IN"), ("Geneva", "PROPN", "NNP"), ("ended", "VERB", "VBD"), (",", "PUNCT", ","), ("and", "CCONJ", "CC"), ("officials", "NOUN", "NNS"), ("said", "VERB", "VBD"), ("that", "SCONJ", "IN"), ("rebels", "NOUN", "NNS"), ("would", "AUX", "MD"), ("leave", "VERB", "VB"), ("quickly", "ADV", "RB"), (".", "PUNCT", ".")];
+        for n in [3usize, 15, 60, 250, revise::MAX_WORDS] {
+            let words: Vec<String> = (0..n).map(|i| pool[(i * 7 + i / 15) % pool.len()].0.to_string()).collect();
+            let mut doc = one_sentence_doc(&words);
+            for (i, t) in doc.tokens.iter_mut().enumerate() {
+                let (_, u, x) = pool[(i * 7 + i / 15) % pool.len()];
+                t.upos = u.into();
+                t.xpos = x.into();
+            }
+            p.parse_sentence(&mut doc, 0);
+            assert_eq!(doc.tokens.iter().filter(|t| t.head == -1).count(), 1, "{n} words");
+            for i in 0..n {
+                let (mut j, mut steps) = (i as i32, 0);
+                while j >= 0 && steps <= n {
+                    j = doc.tokens[j as usize].head;
+                    steps += 1;
+                }
+                assert!(j < 0, "{n} words: a cycle through word {i}");
+            }
+        }
     }
 }
 

@@ -100,6 +100,20 @@ struct TrainParserArgs {
     /// many contiguous parts of the training data (nlp::supertag)
     #[arg(long, default_value_t = 4)]
     stag_folds: usize,
+    /// The tree reviser (nlp::revise) learns from the trees of parsers trained on all but
+    /// one of this many contiguous parts of the training data, each parsing the part it did
+    /// not see with the tags of a tagger that did not see it either (0: no reviser)
+    #[arg(long, default_value_t = 4)]
+    revise_folds: usize,
+    /// Hash bits of the reviser's table.
+    #[arg(long, default_value_t = nlp::revise::TrainOptions::default().bits)]
+    revise_bits: u32,
+    /// Reviser training passes.
+    #[arg(long, default_value_t = nlp::revise::TrainOptions::default().epochs)]
+    revise_epochs: usize,
+    /// The reviser moves a word only when its best head outscores the parser's by this much.
+    #[arg(long, default_value_t = nlp::revise::TrainOptions::default().margin)]
+    revise_margin: f32,
 }
 
 fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
@@ -148,7 +162,13 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
             Parser::train(&train, &stags, clusters.clone(), &opts, |e, uas| eprintln!("model {}, epoch {e}: train UAS {uas:.2} ({:.0}s)", m + 1, t0.elapsed().as_secs_f64()))
         })
         .collect();
-    let p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
+    let mut p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
+    if a.revise_folds >= 2 {
+        let examples = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, t0)?;
+        let ropts = nlp::revise::TrainOptions { epochs: a.revise_epochs, margin: a.revise_margin, bits: a.revise_bits, ..Default::default() };
+        let r = nlp::revise::train(&examples, &ropts, |m| eprintln!("{m} ({:.0}s)", t0.elapsed().as_secs_f64()));
+        p.set_reviser(Some(r));
+    }
     let mut bytes = Vec::new();
     p.save(&mut bytes)?;
     std::fs::write(&a.out, &bytes).with_context(|| format!("writing {}", a.out.display()))?;
@@ -163,6 +183,52 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     }
     println!("dev_uas={:.2} dev_las={:.2} bytes={} seconds={:.1}", sc.uas(), sc.las(), bytes.len(), t0.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Training data for the tree reviser: each of `a.revise_folds` contiguous parts of `train`
+/// parsed by a parser (trained as the final one is, without a reviser) and tagged by a
+/// tagger (with the built-in tagger's word classes) that were both trained on the other parts.
+fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger_classes: &WordClusters, opts: &TrainOptions, a: &TrainParserArgs, t0: Instant) -> Result<Vec<nlp::revise::Example>> {
+    let k = a.revise_folds;
+    let fold_of = |i: usize| i * k / train.len().max(1);
+    let fold = |f: usize| -> Result<Vec<nlp::revise::Example>> {
+        let rest: Vec<conllu::Sentence> = train.iter().enumerate().filter(|&(i, _)| fold_of(i) != f).map(|(_, s)| s.clone()).collect();
+        let tagger = nlp::tagger::train(&rest, tagger_classes.clone(), &nlp::tagger::TrainOptions { folds: 0, ..Default::default() }, |_| {});
+        let (stagger, stags) = nlp::supertag::train(&rest, tagger_classes, a.stag_folds, 1, |_| {});
+        let runs: Vec<_> = (0..a.models.max(1) as u64).map(|m| Parser::train(&rest, &stags, clusters.clone(), &TrainOptions { seed: opts.seed + m, ..opts.clone() }, |_, _| {})).collect();
+        let p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
+        let mut out = Vec::new();
+        for s in train.iter().enumerate().filter(|&(i, _)| fold_of(i) == f).map(|(_, s)| s) {
+            let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+            let (up, xp) = tagger_tags(&tagger, &forms);
+            let ups: Vec<&str> = up.iter().map(|x| x.as_str()).collect();
+            let xps: Vec<&str> = xp.iter().map(|x| x.as_str()).collect();
+            let parsed = p.parse(&forms, &ups, &xps);
+            let stags = p.supertags(&forms);
+            let n = forms.len();
+            out.push(nlp::revise::Example {
+                toks: (0..n).map(|i| nlp::revise::RevTok::new(forms[i], ups[i], xps[i], &parsed[i].1, &stags[i])).collect(),
+                heads: parsed.iter().map(|x| if x.0 < 0 { n } else { x.0 as usize }).collect(),
+                gold: s.words.iter().map(|w| if w.head == 0 { n } else { w.head - 1 }).collect(),
+            });
+        }
+        eprintln!("reviser: part {}/{k} parsed ({:.0}s)", f + 1, t0.elapsed().as_secs_f64());
+        Ok(out)
+    };
+    // two parts at a time (the tagger's training takes the most memory)
+    let mut parts: Vec<Result<Vec<nlp::revise::Example>>> = Vec::new();
+    for pair in (0..k).collect::<Vec<_>>().chunks(2) {
+        let done: Vec<_> = std::thread::scope(|sc| {
+            let hs: Vec<_> = pair.iter().map(|&f| sc.spawn(move || fold(f))).collect();
+            hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow!("a reviser training thread panicked")))).collect()
+        });
+        parts.extend(done);
+    }
+    let mut all = Vec::new();
+    for p in parts {
+        all.extend(p?);
+    }
+    Ok(all)
 }
 
 /// CoNLL-U text of `sents` (ids, forms, lemmas, tags, feats, trees, misc; multi-word tokens
@@ -305,6 +371,12 @@ struct EvalParseArgs {
     /// errors (gold tags, then predicted tags).
     #[arg(long)]
     by_relation: bool,
+    /// Parse without the model's tree reviser (nlp::revise).
+    #[arg(long)]
+    no_revise: bool,
+    /// The reviser's margin instead of the model's.
+    #[arg(long)]
+    revise_margin: Option<f32>,
 }
 
 /// The model in file `model`, or else the built-in one (`what`: "parser", "NER"; `train`:
@@ -324,7 +396,13 @@ fn load_parser(model: &Option<PathBuf>) -> Result<Parser> {
 }
 
 fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
-    let p = load_parser(&a.model)?;
+    let mut p = load_parser(&a.model)?;
+    if a.no_revise {
+        p.set_reviser(None);
+    }
+    if let Some(m) = a.revise_margin {
+        p.set_revise_margin(m);
+    }
     let gold = read_conllu(&a.gold)?;
     let mut secs = f64::INFINITY;
     let mut g = ParseScore::default();

@@ -1,0 +1,548 @@
+//! Tree revision: a second look at every word's head once the parser has built the whole
+//! tree (after Hall & Novák 2005, "Corrective modeling for non-projective dependency
+//! parsing", and Attardi & Ciaramita 2007, "Tree revision learning").
+//!
+//! A greedy parser decides each attachment seeing only a few words past the buffer's front;
+//! once the tree is complete much more is known: where each phrase ends, what the words
+//! around it became, which preposition a noun took. For each word, the reviser scores the
+//! heads it could move to without crossing the tree's other arcs (the word's subtree moves
+//! with it): the nodes on the path from the word just before its subtree up to the root,
+//! and from the word just after it. One linear model (an averaged ranking perceptron over
+//! hashed features) scores every candidate; the features include whether the candidate is
+//! the parser's own choice, so the model learns when to overrule it. Moves are applied
+//! best first, skipping any that would make a cycle; each moved word is relabelled by the
+//! parser's label model.
+//!
+//! The reviser learns from the trees of parsers that did not see the sentence (jackknifed
+//! over the training data, with jackknifed tags), so that its input looks like what it
+//! meets at run time (`dateline train parser --revise-folds`).
+
+use crate::perceptron::{self, combine, splitmix, Perceptron, SparsePerceptron, Trainer};
+use std::io;
+
+/// Per word: the values the reviser's features read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RevTok {
+    /// Lowercased form.
+    pub w: u64,
+    /// Fine tag (XPOS).
+    pub x: u64,
+    /// The first two characters of the fine tag ("VB", "NN").
+    pub x2: u64,
+    /// A closed-class word (adposition, determiner, pronoun, conjunction, auxiliary,
+    /// particle, punctuation): its features read the word, not the tag.
+    pub closed: bool,
+    /// The relation (without subtype) the parser gave it.
+    pub l: u64,
+    /// Its supertag ([`crate::supertag`]: relation and head side, guessed before parsing).
+    pub s: u64,
+}
+
+const NONE: u64 = 0x51ed_270b_1b2e_f00d;
+const ROOT: u64 = 0x7a3c_94e1_5d0f_beef;
+/// Sentences longer than this are not revised (the candidate paths grow with the depth).
+pub const MAX_WORDS: usize = 400;
+/// Weights below this magnitude are dropped from the saved model.
+const MIN_WEIGHT: f32 = 0.5;
+
+/// Hash of a string's bytes, ASCII-lowercased.
+pub fn lower_hash(s: &str) -> u64 {
+    let mut h = 0x2545_f491_4f6c_dd1du64;
+    for b in s.bytes() {
+        h = combine(h, b.to_ascii_lowercase() as u64);
+    }
+    splitmix(combine(h, s.len() as u64))
+}
+
+/// Hash of a string's bytes as they are.
+pub fn str_hash(s: &str) -> u64 {
+    let mut h = 0x9e37_79b9_7f4a_7c15u64;
+    for b in s.bytes() {
+        h = combine(h, b as u64);
+    }
+    splitmix(combine(h, s.len() as u64))
+}
+
+impl RevTok {
+    /// The values of a word with form `form`, tags `upos` / `xpos` and relation `rel`.
+    pub fn new(form: &str, upos: &str, xpos: &str, rel: &str, stag: &str) -> RevTok {
+        let x = if xpos.is_empty() { upos } else { xpos };
+        RevTok {
+            w: lower_hash(form),
+            x: str_hash(x),
+            x2: str_hash(x.get(..2).unwrap_or(x)),
+            closed: matches!(upos, "ADP" | "DET" | "PRON" | "CCONJ" | "SCONJ" | "AUX" | "PART" | "PUNCT"),
+            l: rel_hash(rel),
+            s: str_hash(stag),
+        }
+    }
+}
+
+/// Hash of relation `rel` without its subtype.
+pub fn rel_hash(rel: &str) -> u64 {
+    str_hash(rel.split(':').next().unwrap_or(rel))
+}
+
+/// A trained reviser.
+pub struct Reviser {
+    /// The weights, one bfloat16 per row (`2^bits` rows; one memory read per feature).
+    w: Vec<u16>,
+    mask: u64,
+    bits: u32,
+    /// A move is made only when the best candidate outscores the parser's head by this much.
+    pub margin: f32,
+}
+
+/// A parsed sentence with its gold heads, for training.
+pub struct Example {
+    pub toks: Vec<RevTok>,
+    /// The parser's heads (`toks.len()` = the root).
+    pub heads: Vec<usize>,
+    pub gold: Vec<usize>,
+}
+
+/// Where a candidate head lies, seen from the word.
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Left = 1,
+    Right = 2,
+    Root = 3,
+    /// The parser's head, when no path reaches it.
+    Other = 4,
+}
+
+/// One candidate head of a word.
+#[derive(Clone, Copy)]
+struct Cand {
+    h: usize,
+    side: Side,
+    /// Steps up the path from the word next to the subtree (0: that word).
+    rank: usize,
+    /// The node below `h` on that path (`usize::MAX`: none).
+    child: usize,
+}
+
+/// The tree's shape, computed once per sentence.
+#[derive(Default)]
+struct Shape {
+    /// First and last word of each node's subtree.
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    /// Per word: its first dependent labelled case, mark or cc (usize::MAX: none).
+    prep: Vec<usize>,
+}
+
+fn shape(toks: &[RevTok], heads: &[usize], sh: &mut Shape) {
+    let n = toks.len();
+    sh.lo.clear();
+    sh.lo.extend(0..n);
+    sh.hi.clear();
+    sh.hi.extend(0..n);
+    sh.prep.clear();
+    sh.prep.resize(n, usize::MAX);
+    let (case, mark, cc) = (rel_hash("case"), rel_hash("mark"), rel_hash("cc"));
+    for d in 0..n {
+        let h = heads[d];
+        if h < n && sh.prep[h] == usize::MAX && [case, mark, cc].contains(&toks[d].l) {
+            sh.prep[h] = d;
+        }
+        // widen every ancestor's span (bounded: a tree has no cycles, but stay safe)
+        let mut k = h;
+        let mut steps = 0;
+        while k < n && steps <= n {
+            sh.lo[k] = sh.lo[k].min(d);
+            sh.hi[k] = sh.hi[k].max(d);
+            k = heads[k];
+            steps += 1;
+        }
+    }
+}
+
+/// The candidate heads of word `d`.
+fn candidates(heads: &[usize], sh: &Shape, d: usize, out: &mut Vec<Cand>) {
+    let n = heads.len();
+    out.clear();
+    let (a, b) = (sh.lo[d], sh.hi[d]);
+    let starts = [(Side::Left, a.checked_sub(1)), (Side::Right, (b + 1 < n).then_some(b + 1))];
+    for (side, start) in starts {
+        let Some(mut k) = start else { continue };
+        let (mut rank, mut prev) = (0, usize::MAX);
+        loop {
+            if (a..=b).contains(&k) {
+                break;
+            }
+            if !out.iter().any(|c| c.h == k) {
+                out.push(Cand { h: k, side: if k == n { Side::Root } else { side }, rank, child: prev });
+            }
+            if k >= n || rank > n {
+                break;
+            }
+            prev = k;
+            k = heads[k];
+            rank += 1;
+        }
+    }
+    if !out.iter().any(|c| c.h == heads[d]) {
+        out.push(Cand { h: heads[d], side: Side::Other, rank: 9, child: usize::MAX });
+    }
+}
+
+/// Number of feature templates (each candidate has one feature per template).
+const NT: usize = 40;
+
+/// Template seeds.
+const SEEDS: [u64; NT] = {
+    let mut s = [0u64; NT];
+    let mut i = 0;
+    while i < NT {
+        let mut z = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0xd1b5_4a32_d192_ed03;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        s[i] = z ^ (z >> 31);
+        i += 1;
+    }
+    s
+};
+
+/// Per template, the hash of the values that depend on word `d` alone (the candidate's are
+/// folded in by [`features`]).
+fn word_part(toks: &[RevTok], sh: &Shape, d: usize) -> [u64; NT] {
+    let n = toks.len();
+    let t = &toks[d];
+    let fw = if t.closed { t.w } else { t.x };
+    let prev = sh.lo[d].checked_sub(1).map_or(ROOT, |i| toks[i].x);
+    let next = if sh.hi[d] + 1 < n { toks[sh.hi[d] + 1].x } else { ROOT };
+    let leaf = (sh.lo[d] == sh.hi[d]) as u64;
+    let prep = if sh.prep[d] < n { toks[sh.prep[d]].w } else { NONE };
+    let parts: [&[u64]; NT] = [
+        &[],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw, prev, next],
+        &[fw],
+        &[],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[t.l],
+        &[t.l],
+        &[t.l],
+        &[fw],
+        &[t.x],
+        &[leaf],
+        &[prep],
+        &[prep],
+        &[prep],
+        &[prep, t.w],
+        &[t.l, t.x2],
+        &[t.w],
+        &[t.w],
+        &[prep, t.l],
+        &[t.s],
+        &[t.s],
+        &[t.s],
+        &[fw],
+        &[t.s],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+        &[fw],
+    ];
+    std::array::from_fn(|i| parts[i].iter().fold(SEEDS[i], |x, &v| combine(x, v)))
+}
+
+/// The features of moving word `d` under candidate `c` (hashed, into `f`), from the word's
+/// part `wp` ([`word_part`]).
+fn features(toks: &[RevTok], heads: &[usize], sh: &Shape, d: usize, wp: &[u64; NT], c: &Cand, f: &mut Vec<u64>) {
+    f.clear();
+    let n = toks.len();
+    let h = c.h;
+    let (sd, rk) = (c.side as u64, c.rank.min(5) as u64);
+    let (hx, hl, hw, hs, hx2) = if h < n { (toks[h].x, toks[h].l, toks[h].w, toks[h].s, toks[h].x2) } else { (ROOT, ROOT, ROOT, ROOT, ROOT) };
+    let cl = if c.child < n { toks[c.child].l } else { NONE };
+    let dist = if h < n { h.abs_diff(d) } else { 0 };
+    let db = if dist < 5 { dist } else if dist < 10 { 5 } else { 10 } as u64;
+    let bnd = match c.side {
+        Side::Left => (h < n && sh.hi[h] + 1 == sh.lo[d]) as u64,
+        Side::Right => (h < n && sh.lo[h] == sh.hi[d] + 1) as u64,
+        _ => 2,
+    };
+    let pc = (h == heads[d]) as u64;
+    // (a feature that is the same for every candidate would not change the ranking; each
+    // template below reads something of the candidate's)
+    let parts: [&[u64]; NT] = [
+        &[pc],
+        &[sd],
+        &[sd, rk],
+        &[sd, hx],
+        &[sd, hl],
+        &[sd, hl, cl],
+        &[sd, bnd],
+        &[sd, bnd, hl],
+        &[sd],
+        &[sd, db],
+        &[sd, rk],
+        &[sd, hl, hx],
+        &[rk, bnd],
+        &[cl],
+        &[sd, hx],
+        &[sd, rk],
+        &[hl],
+        &[hw],
+        &[hx, sd, db],
+        &[sd, rk],
+        &[hx, sd],
+        &[hw],
+        &[hl, sd],
+        &[hx],
+        &[hx2, sd, rk],
+        &[hx, sd],
+        &[hw],
+        &[sd, rk],
+        &[sd],
+        &[sd, hx],
+        &[sd, rk],
+        &[hs, sd],
+        &[hs, sd],
+        &[sd, pc],
+        &[sd, rk, pc],
+        &[sd, hx, pc],
+        &[sd, hl, pc],
+        &[sd, hl, cl, pc],
+        &[sd, bnd, pc],
+        &[sd, bnd, hl, pc],
+    ];
+    for (i, p) in parts.iter().enumerate() {
+        f.push(splitmix(p.iter().fold(wp[i], |x, &v| combine(x, v))));
+    }
+}
+
+/// Reusable buffers of [`Reviser::revise`].
+#[derive(Default)]
+pub struct Scratch {
+    sh: Shape,
+    cands: Vec<Cand>,
+    f: Vec<u64>,
+    rows: Vec<u32>,
+    moves: Vec<(f32, usize, usize)>,
+}
+
+impl Reviser {
+    /// Revises the tree `heads` (`toks.len()` = the root) of a sentence; returns the words
+    /// that moved (each to be relabelled).
+    pub fn revise(&self, toks: &[RevTok], heads: &mut [usize], sc: &mut Scratch, moved: &mut Vec<usize>) {
+        moved.clear();
+
+        let n = toks.len();
+        if !(3..=MAX_WORDS).contains(&n) || heads.len() != n {
+            return;
+        }
+        shape(toks, heads, &mut sc.sh);
+        sc.moves.clear();
+        for d in 0..n {
+            if heads[d] >= n {
+                continue;
+            }
+            candidates(heads, &sc.sh, d, &mut sc.cands);
+            // all the candidates' features first, so that their rows load together
+            sc.rows.clear();
+            let wp = word_part(toks, &sc.sh, d);
+            for c in &sc.cands {
+                features(toks, heads, &sc.sh, d, &wp, c, &mut sc.f);
+                sc.rows.extend(sc.f.iter().map(|&x| (x & self.mask) as u32));
+            }
+            for &r in &sc.rows {
+                crate::parser::prefetch(self.w.as_ptr().wrapping_add(r as usize));
+            }
+            let (mut best, mut best_s, mut cur_s) = (heads[d], f32::NEG_INFINITY, 0f32);
+            for (c, rows) in sc.cands.iter().zip(sc.rows.chunks(NT)) {
+                let s: f32 = rows.iter().map(|&r| f32::from_bits((self.w[r as usize] as u32) << 16)).sum();
+                if c.h == heads[d] {
+                    cur_s = s;
+                }
+                if s > best_s {
+                    (best, best_s) = (c.h, s);
+                }
+            }
+            if best != heads[d] && best_s - cur_s >= self.margin {
+                sc.moves.push((best_s - cur_s, d, best));
+            }
+        }
+        sc.moves.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for &(_, d, h) in &sc.moves {
+            // no cycle: d must not be an ancestor of its new head
+            let mut k = h;
+            let mut steps = 0;
+            while k < n && k != d && steps <= n {
+                k = heads[k];
+                steps += 1;
+            }
+            if k == d || steps > n {
+                continue;
+            }
+            // the root keeps exactly one dependent
+            if h >= n {
+                continue;
+            }
+            heads[d] = h;
+            moved.push(d);
+        }
+    }
+
+    /// Writes the model: `f32` margin, then the weights as a [`SparsePerceptron`] (one
+    /// class).
+    pub fn save(&self, w: &mut impl io::Write) -> io::Result<()> {
+        w.write_all(&self.margin.to_le_bytes())?;
+        SparsePerceptron::from_dense(&Perceptron::from_bf16(1, self.bits, &self.w), 0.0).save(w)
+    }
+
+    /// Reads a model written by [`Reviser::save`].
+    pub fn from_bytes(b: &[u8]) -> io::Result<Reviser> {
+        let m = b.get(..4).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "truncated reviser model"))?;
+        let margin = f32::from_le_bytes([m[0], m[1], m[2], m[3]]);
+        let (n, bits, w) = perceptron::load_sparse_as_bf16(&b[4..])?;
+        if n != 1 || !margin.is_finite() || bits > 30 {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "bad reviser model"));
+        }
+        Ok(Reviser { w, mask: (1u64 << bits) - 1, bits, margin })
+    }
+}
+
+/// Training options.
+#[derive(Clone, Debug)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub bits: u32,
+    pub margin: f32,
+    pub seed: u64,
+}
+
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 5, bits: 20, margin: 4.0, seed: 1 }
+    }
+}
+
+/// Trains a reviser on parsed sentences with their gold heads: for every word whose gold
+/// head is among its candidates, the candidates are ranked and the weights moved towards
+/// the gold one when another ranks first.
+pub fn train(examples: &[Example], opts: &TrainOptions, mut log: impl FnMut(&str)) -> Reviser {
+    let mut tr = Trainer::new(1, opts.bits);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = crate::parser::Rng::new(opts.seed);
+    let mut sh = Shape::default();
+    let mut cands = Vec::new();
+    let mut f = Vec::new();
+    let mut gold_f = Vec::new();
+    let mut best_f = Vec::new();
+    for epoch in 0..opts.epochs {
+        rng.shuffle(&mut order);
+        let (mut right, mut total) = (0usize, 0usize);
+        for &e in &order {
+            let ex = &examples[e];
+            let n = ex.toks.len();
+            if !(3..=MAX_WORDS).contains(&n) || ex.heads.len() != n || ex.gold.len() != n {
+                continue;
+            }
+            shape(&ex.toks, &ex.heads, &mut sh);
+            for d in 0..n {
+                if ex.heads[d] >= n {
+                    continue;
+                }
+                candidates(&ex.heads, &sh, d, &mut cands);
+                if !cands.iter().any(|c| c.h == ex.gold[d]) {
+                    continue;
+                }
+                let mut best = (f32::NEG_INFINITY, usize::MAX);
+                let wp = word_part(&ex.toks, &sh, d);
+                for c in &cands {
+                    features(&ex.toks, &ex.heads, &sh, d, &wp, c, &mut f);
+                    let mut s = [0f32];
+                    tr.model().score_into(&f, &mut s);
+                    if s[0] > best.0 {
+                        best = (s[0], c.h);
+                        std::mem::swap(&mut best_f, &mut f);
+                    }
+                    if c.h == ex.gold[d] {
+                        features(&ex.toks, &ex.heads, &sh, d, &wp, c, &mut gold_f);
+                    }
+                }
+                tr.tick();
+                total += 1;
+                if best.1 == ex.gold[d] {
+                    right += 1;
+                } else {
+                    tr.update(&gold_f, 0, 1.0);
+                    tr.update(&best_f, 0, -1.0);
+                }
+            }
+        }
+        log(&format!("reviser epoch {}: {:.2}% of candidate sets ranked right", epoch + 1, 100.0 * right as f64 / total.max(1) as f64));
+    }
+    let model: Perceptron = tr.finish();
+    let mut b = Vec::new();
+    SparsePerceptron::from_dense(&model, MIN_WEIGHT).save(&mut b).expect("writing to a Vec cannot fail");
+    let (_, bits, w) = perceptron::load_sparse_as_bf16(&b).expect("a model just written reads back");
+    Reviser { w, mask: (1u64 << bits) - 1, bits, margin: opts.margin }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(words: &[(&str, &str, &str, &str)]) -> Vec<RevTok> {
+        words.iter().map(|&(f, u, x, l)| RevTok::new(f, u, x, l, "")).collect()
+    }
+
+    #[test]
+    fn candidates_are_the_paths_up_from_the_subtree_edges() {
+        // "She saw the man with binoculars": with -> binoculars, binoculars -> man
+        let t = toks(&[("She", "PRON", "PRP", "nsubj"), ("saw", "VERB", "VBD", "root"), ("the", "DET", "DT", "det"), ("man", "NOUN", "NN", "obj"), ("with", "ADP", "IN", "case"), ("binoculars", "NOUN", "NNS", "nmod")]);
+        let heads = vec![1, 6, 3, 1, 5, 3];
+        let mut sh = Shape::default();
+        shape(&t, &heads, &mut sh);
+        assert_eq!((sh.lo[3], sh.hi[3]), (2, 5));
+        assert_eq!(sh.prep[5], 4);
+        let mut c = Vec::new();
+        candidates(&heads, &sh, 5, &mut c);
+        let hs: Vec<usize> = c.iter().map(|c| c.h).collect();
+        // up from "with" is outside? no: "with" is in the subtree of "binoculars"; the path
+        // starts at "man" (left of the subtree) and goes up to "saw" and the root
+        assert_eq!(hs, vec![3, 1, 6]);
+    }
+
+    #[test]
+    fn a_trained_reviser_moves_words_and_never_makes_cycles() {
+        // the parser always hangs the prepositional phrase on the noun; gold: on the verb
+        let t = toks(&[("She", "PRON", "PRP", "nsubj"), ("saw", "VERB", "VBD", "root"), ("the", "DET", "DT", "det"), ("man", "NOUN", "NN", "obj"), ("with", "ADP", "IN", "case"), ("binoculars", "NOUN", "NNS", "nmod")]);
+        let ex = Example { toks: t.clone(), heads: vec![1, 6, 3, 1, 5, 3], gold: vec![1, 6, 3, 1, 5, 1] };
+        let r = train(&[ex], &TrainOptions { margin: 0.0, ..Default::default() }, |_| {});
+        let mut heads = vec![1, 6, 3, 1, 5, 3];
+        let (mut sc, mut moved) = (Scratch::default(), Vec::new());
+        r.revise(&t, &mut heads, &mut sc, &mut moved);
+        assert_eq!(heads, vec![1, 6, 3, 1, 5, 1]);
+        assert_eq!(moved, vec![5]);
+        // whatever the weights, the result is a tree
+        for h in heads.iter().enumerate() {
+            let mut k = h.0;
+            let mut steps = 0;
+            while k < 6 {
+                k = heads[k];
+                steps += 1;
+                assert!(steps <= 6, "cycle");
+            }
+        }
+        let mut b = Vec::new();
+        r.save(&mut b).unwrap();
+        assert!(Reviser::from_bytes(&b).is_ok());
+    }
+}
