@@ -42,6 +42,9 @@ const NONE: u64 = 0x51ed_270b_1b2e_f00d;
 const ROOT: u64 = 0x7a3c_94e1_5d0f_beef;
 /// Sentences longer than this are not revised (the candidate paths grow with the depth).
 pub const MAX_WORDS: usize = 400;
+/// Candidates are looked for at most this many steps up each path (deeper ones are rare,
+/// and long unpunctuated text makes deep trees).
+const MAX_RANK: usize = 16;
 /// Weights below this magnitude are dropped from the saved model.
 const MIN_WEIGHT: f32 = 0.5;
 
@@ -174,7 +177,7 @@ fn candidates(heads: &[usize], sh: &Shape, d: usize, out: &mut Vec<Cand>) {
             if !out.iter().any(|c| c.h == k) {
                 out.push(Cand { h: k, side: if k == n { Side::Root } else { side }, rank, child: prev });
             }
-            if k >= n || rank > n {
+            if k >= n || rank >= MAX_RANK {
                 break;
             }
             prev = k;
