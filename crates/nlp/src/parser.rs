@@ -242,6 +242,8 @@ struct Scratch {
     rev_heads: Vec<usize>,
     rev_scratch: revise::Scratch,
     moved: Vec<usize>,
+    /// The labels of the tree before revision.
+    old_labels: Vec<u16>,
 }
 
 /// Source of the ids that tie a thread's [`RoleCache`] to one parser.
@@ -733,7 +735,7 @@ impl Parser {
 
     /// Runs `f` with this thread's scratch space (a fresh one if the thread's is in use).
     fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
-        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new() });
+        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new(), old_labels: Vec::new() });
         SCRATCH.with(|c| {
             let taken = c.try_borrow_mut().ok().and_then(|mut b| b.take());
             let mut sc = taken.unwrap_or_else(fresh);
@@ -830,7 +832,7 @@ impl Parser {
         if !(3..=revise::MAX_WORDS).contains(&n) {
             return;
         }
-        let Scratch { st, toks, lscores, rev, rev_heads, rev_scratch, moved, stags, .. } = sc;
+        let Scratch { st, toks, lscores, rev, rev_heads, rev_scratch, moved, stags, old_labels, .. } = sc;
         rev.clear();
         for (i, (f, u, x)) in words.enumerate() {
             let mut t = RevTok::new(f, u, x, "", "");
@@ -848,11 +850,12 @@ impl Parser {
             return;
         }
         // the revised tree, with the old labels, for the label model to read
-        let labels: Vec<u16> = st.labels[..n].to_vec();
+        old_labels.clear();
+        old_labels.extend_from_slice(&st.labels[..n]);
         st.reset(n);
         feats::context(toks, &mut st.ctx);
         for d in 0..n {
-            st.add_arc(rev_heads[d], d, labels[d]);
+            st.add_arc(rev_heads[d], d, old_labels[d]);
         }
         st.stack.clear();
         st.b = n;

@@ -339,11 +339,10 @@ pub struct Scratch {
 }
 
 impl Reviser {
-    /// Revises the tree `heads` (`toks.len()` = the root) of a sentence; returns the words
-    /// that moved (each to be relabelled).
+    /// Revises the tree `heads` (`toks.len()` = the root) of a sentence; `moved` gets the
+    /// words that moved (each to be relabelled).
     pub fn revise(&self, toks: &[RevTok], heads: &mut [usize], sc: &mut Scratch, moved: &mut Vec<usize>) {
         moved.clear();
-
         let n = toks.len();
         if !(3..=MAX_WORDS).contains(&n) || heads.len() != n {
             return;
@@ -381,6 +380,10 @@ impl Reviser {
         }
         sc.moves.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for &(_, d, h) in &sc.moves {
+            // the root keeps exactly one dependent
+            if h >= n {
+                continue;
+            }
             // no cycle: d must not be an ancestor of its new head
             let mut k = h;
             let mut steps = 0;
@@ -389,10 +392,6 @@ impl Reviser {
                 steps += 1;
             }
             if k == d || steps > n {
-                continue;
-            }
-            // the root keeps exactly one dependent
-            if h >= n {
                 continue;
             }
             heads[d] = h;
