@@ -547,4 +547,48 @@ mod tests {
         r.save(&mut b).unwrap();
         assert!(Reviser::from_bytes(&b).is_ok());
     }
+
+    /// A random tree over `n` words (`n` = the root) from `picks`: word `order[0]` hangs
+    /// from the root, every later word from a word placed before it (non-projective trees
+    /// included).
+    fn random_tree(n: usize, picks: &[usize]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            order.swap(i, picks[i % picks.len()] % (i + 1));
+        }
+        let mut heads = vec![n; n];
+        for i in 1..n {
+            heads[order[i]] = order[picks[(i * 7) % picks.len()] % i];
+        }
+        heads
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever the weights and the tree, revision leaves a tree with the same root.
+        #[test]
+        fn revision_keeps_a_single_rooted_tree(n in 3usize..80, picks in proptest::collection::vec(0usize..1000, 1..50), words in proptest::collection::vec(0usize..6, 1..80)) {
+            let pool = [("the", "DET", "DT", "det"), ("rebels", "NOUN", "NNS", "nsubj"), ("attacked", "VERB", "VBD", "root"), ("in", "ADP", "IN", "case"), ("Homs", "PROPN", "NNP", "obl"), (",", "PUNCT", ",", "punct")];
+            let toks: Vec<RevTok> = (0..n).map(|i| { let (f, u, x, l) = pool[words[i % words.len()]]; RevTok::new(f, u, x, l, "") }).collect();
+            let heads = random_tree(n, &picks);
+            // weights learnt from other random trees: moves happen, right or wrong
+            let gold = random_tree(n, &picks.iter().map(|p| p + 1).collect::<Vec<_>>());
+            let r = train(&[Example { toks: toks.clone(), heads: heads.clone(), gold }], &TrainOptions { margin: 0.0, bits: 10, ..Default::default() }, |_| {});
+            let mut out = heads.clone();
+            let (mut sc, mut moved) = (Scratch::default(), Vec::new());
+            r.revise(&toks, &mut out, &mut sc, &mut moved);
+            let root = |h: &[usize]| h.iter().position(|&x| x == n);
+            proptest::prop_assert_eq!(out.iter().filter(|&&h| h == n).count(), 1);
+            proptest::prop_assert_eq!(root(&out), root(&heads));
+            for d in 0..n {
+                let (mut k, mut steps) = (d, 0);
+                while k < n && steps <= n {
+                    k = out[k];
+                    steps += 1;
+                }
+                proptest::prop_assert!(k == n, "a cycle through word {}", d);
+                proptest::prop_assert_eq!(out[d] != heads[d], moved.contains(&d));
+            }
+        }
+    }
 }
