@@ -835,7 +835,7 @@ impl Parser {
         let Scratch { st, toks, lscores, rev, rev_heads, rev_scratch, moved, stags, old_labels, .. } = sc;
         rev.clear();
         for (i, (f, u, x)) in words.enumerate() {
-            let mut t = RevTok::new(f, u, x, "", "");
+            let mut t = RevTok::word(f, u, x);
             t.l = self.label_rels.get(st.labels[i] as usize).copied().unwrap_or(0);
             t.s = stags.get(i).and_then(|&g| self.stag_revs.get(g)).copied().unwrap_or(0);
             rev.push(t);

@@ -69,14 +69,20 @@ pub fn str_hash(s: &str) -> u64 {
 impl RevTok {
     /// The values of a word with form `form`, tags `upos` / `xpos` and relation `rel`.
     pub fn new(form: &str, upos: &str, xpos: &str, rel: &str, stag: &str) -> RevTok {
+        RevTok { l: rel_hash(rel), s: str_hash(stag), ..RevTok::word(form, upos, xpos) }
+    }
+
+    /// The values of the word alone (`l` and `s` left 0, for the caller to fill in with
+    /// hashes it already has).
+    pub fn word(form: &str, upos: &str, xpos: &str) -> RevTok {
         let x = if xpos.is_empty() { upos } else { xpos };
         RevTok {
             w: lower_hash(form),
             x: str_hash(x),
             x2: str_hash(x.get(..2).unwrap_or(x)),
             closed: matches!(upos, "ADP" | "DET" | "PRON" | "CCONJ" | "SCONJ" | "AUX" | "PART" | "PUNCT"),
-            l: rel_hash(rel),
-            s: str_hash(stag),
+            l: 0,
+            s: 0,
         }
     }
 }
