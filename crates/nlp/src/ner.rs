@@ -266,6 +266,25 @@ fn gold_classes(n: usize, spans: &[(usize, usize, EntityLabel)]) -> Vec<usize> {
     y
 }
 
+/// Names whose last word is one of these are organisations ("the Defence Ministry", "the
+/// Senate Armed Services Committee", "the Free Syrian Army"), whatever else the model
+/// took them for. Words that also name buildings or places ("Office", "Center", "Bank" as
+/// in "West Bank", "Church") are not among them.
+const INSTITUTION_HEADS: &[&str] = &[
+    "Administration", "Agency", "Army", "Assembly", "Association", "Authority", "Board", "Brigade", "Brigades", "Bureau", "Cabinet", "Coalition", "Command", "Commission", "Committee",
+    "Company", "Congress", "Corp", "Corporation", "Council", "Court", "Department", "Directorate", "Federation", "Foundation", "Front", "Fund", "Government", "Guard", "Inc", "Institute",
+    "League", "Ltd", "Ministry", "Movement", "Organisation", "Organization", "Parliament", "Party", "Police", "Senate", "Service", "Tribunal", "Union", "University",
+];
+
+/// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word.
+fn institutions<'a>(spans: &mut [(usize, usize, EntityLabel)], form: impl Fn(usize) -> &'a str) {
+    for (_, e, label) in spans.iter_mut() {
+        if *label != EntityLabel::ORG && INSTITUTION_HEADS.contains(&form(*e - 1).trim_end_matches('.')) {
+            *label = EntityLabel::ORG;
+        }
+    }
+}
+
 /// Spans of a BILOU class sequence; an entity opened by `B` ends at its `L`, or at the last
 /// `I` when something else follows.
 fn spans_of(y: &[usize]) -> Vec<(usize, usize, EntityLabel)> {
@@ -545,7 +564,8 @@ impl Ner {
     pub fn tag_in_doc(&self, forms: &[&str], upos: &[&str], xpos: &[&str], memory: &mut DocMemory) -> Vec<(usize, usize, EntityLabel)> {
         let word = |i: usize| (forms[i], upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""));
         let (y, keys) = self.label(forms.len(), word, |k| memory.get(k));
-        let spans = spans_of(&y);
+        let mut spans = spans_of(&y);
+        institutions(&mut spans, |i| forms[i]);
         for &(s, e, l) in &spans {
             memory.add(keys[s..e].iter().copied(), l);
         }
@@ -673,6 +693,7 @@ impl Ner {
         };
         let (y, _) = self.label(b - a, word, |k| memory.get(k));
         let mut spans = spans_of(&y);
+        institutions(&mut spans, |i| word(i).0);
         // a wire dateline names a place ("OAK BROOK, Ill., March 3 -", "LONDON (Reuters) -"):
         // its words before the first comma or parenthesis are one
         if let Some(k) = crate::news_dateline::dateline_end(text, tokens.len(), |i| (tokens[i].start, tokens[i].end)) {
@@ -1212,6 +1233,22 @@ mod tests {
         let odd: Vec<String> = (0..500).map(|i| format!("\u{1F600}{i}\u{0007}")).collect();
         let f: Vec<&str> = odd.iter().map(|s| s.as_str()).collect();
         let _ = ner.tag(&f, &[], &[]);
+    }
+
+    #[test]
+    fn names_ending_in_an_institution_word_are_organisations() {
+        let words = ["the", "Defence", "Ministry", "and", "the", "West", "Bank", "and", "Acme", "Corp."];
+        let mut spans = vec![(1, 3, EntityLabel::LOC), (5, 7, EntityLabel::LOC), (8, 10, EntityLabel::PER)];
+        institutions(&mut spans, |i| words[i]);
+        assert_eq!(spans, vec![(1, 3, EntityLabel::ORG), (5, 7, EntityLabel::LOC), (8, 10, EntityLabel::ORG)]);
+        // in a sentence tagged by the built-in model
+        let Ok(ner) = Ner::load_default() else { return };
+        let Some(ner) = ner else { return };
+        let f = ["Russia", "'s", "Interior", "Ministry", "said", "on", "Monday", "."];
+        let t = ["PROPN", "PART", "PROPN", "PROPN", "VERB", "ADP", "PROPN", "PUNCT"];
+        let x = ["NNP", "POS", "NNP", "NNP", "VBD", "IN", "NNP", "."];
+        let got = ner.tag(&f, &t, &x);
+        assert!(got.contains(&(2, 4, EntityLabel::ORG)), "{got:?}");
     }
 
     #[test]
