@@ -269,21 +269,77 @@ fn gold_classes(n: usize, spans: &[(usize, usize, EntityLabel)]) -> Vec<usize> {
 /// Names whose last word is one of these are organisations ("the Defence Ministry", "the
 /// Senate Armed Services Committee", "the Free Syrian Army"), whatever else the model
 /// took them for. Words that also name buildings or places ("Office", "Center", "Bank" as
-/// in "West Bank", "Church") are not among them.
+/// in "West Bank", "Church", "Union" as in "Soviet Union", "Federation"), or often follow
+/// a name that is not part of it ("the Bush administration", "the Iranian Government",
+/// "Great Service") are not among them.
 const INSTITUTION_HEADS: &[&str] = &[
-    "Administration", "Agency", "Army", "Assembly", "Association", "Authority", "Board", "Brigade", "Brigades", "Bureau", "Cabinet", "Coalition", "Command", "Commission", "Committee",
-    "Company", "Congress", "Corp", "Corporation", "Council", "Court", "Department", "Directorate", "Federation", "Foundation", "Front", "Fund", "Government", "Guard", "Inc", "Institute",
-    "League", "Ltd", "Ministry", "Movement", "Organisation", "Organization", "Parliament", "Party", "Police", "Senate", "Service", "Tribunal", "Union", "University",
+    "Agency", "Army", "Assembly", "Association", "Authority", "Board", "Brigade", "Brigades", "Bureau", "Cabinet", "Coalition", "Command", "Commission", "Committee",
+    "Company", "Congress", "Corp", "Corporation", "Council", "Court", "Department", "Directorate", "Foundation", "Front", "Fund", "Guard", "Inc", "Institute",
+    "League", "Ltd", "Ministry", "Movement", "Organisation", "Organization", "Parliament", "Party", "Police", "Senate", "Tribunal", "University",
 ];
 
-/// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word.
-fn institutions<'a>(spans: &mut [(usize, usize, EntityLabel)], form: impl Fn(usize) -> &'a str) {
+/// Words that begin an institution's name before "of" or "for" ("Bank of England",
+/// "Office of Management and Budget", "Institute for Fiscal Studies").
+const INSTITUTION_FIRST: &[&str] = &["Bank", "Board", "Bureau", "Church", "College", "Commission", "Committee", "Council", "Court", "Department", "Institute", "Ministry", "Office", "Organisation", "Organization", "University"];
+
+/// Words that may open a capitalized run without being part of the name.
+const RUN_OPENERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "My", "Your", "But", "And", "Or", "When", "While", "As", "If", "In", "On", "At", "By", "For", "From", "With", "To", "Of", "After", "Before", "Under", "Meanwhile", "Yesterday", "Today"];
+
+/// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word,
+/// and makes one ORG span of each run of two or more capitalized words (joined by "of",
+/// "for", "&", and after those by "and") of the `n` tokens that ends in such a word or begins with an
+/// [`INSTITUTION_FIRST`] word and "of" / "for" ("Senate Armed Services Committee", "Bank
+/// of Ireland"), unless a span the model found crosses its edges.
+fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form: impl Fn(usize) -> &'a str) {
     for (_, e, label) in spans.iter_mut() {
         if *label != EntityLabel::ORG && INSTITUTION_HEADS.contains(&form(*e - 1).trim_end_matches('.')) {
             *label = EntityLabel::ORG;
         }
     }
+    let cap = |i: usize| form(i).chars().next().is_some_and(|c| c.is_uppercase()) && form(i).chars().any(|c| c.is_lowercase());
+    // "and" joins only inside an "of" phrase ("Department of Housing and Urban
+    // Development"); elsewhere it joins two names ("the West Bank and Acme Corp")
+    let joiner = |i: usize, of: bool| matches!(form(i), "of" | "for" | "&") || (of && form(i) == "and");
+    let mut i = 0;
+    while i < n {
+        if !cap(i) {
+            i += 1;
+            continue;
+        }
+        let (mut e, mut of) = (i + 1, false);
+        loop {
+            if e < n && cap(e) {
+                e += 1;
+            } else if e + 1 < n && joiner(e, of) && cap(e + 1) {
+                of |= matches!(form(e), "of" | "for");
+                e += 2;
+            } else {
+                break;
+            }
+        }
+        let mut s = i;
+        while s < e && RUN_OPENERS.contains(&form(s)) {
+            s += 1;
+        }
+        i = e;
+        if e - s < 2 {
+            continue;
+        }
+        let last = form(e - 1).trim_end_matches('.');
+        let head_last = INSTITUTION_HEADS.contains(&last);
+        let head_first = INSTITUTION_FIRST.contains(&form(s)) && matches!(form(s + 1), "of" | "for");
+        if !(head_last || head_first) {
+            continue;
+        }
+        if spans.iter().any(|&(a, b, _)| (a < s && b > s) || (a < e && b > e)) {
+            continue;
+        }
+        spans.retain(|&(a, b, _)| !(a >= s && b <= e));
+        let at = spans.iter().position(|&(a, _, _)| a >= e).unwrap_or(spans.len());
+        spans.insert(at, (s, e, EntityLabel::ORG));
+    }
 }
+
 
 /// Spans of a BILOU class sequence; an entity opened by `B` ends at its `L`, or at the last
 /// `I` when something else follows.
@@ -565,7 +621,7 @@ impl Ner {
         let word = |i: usize| (forms[i], upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""));
         let (y, keys) = self.label(forms.len(), word, |k| memory.get(k));
         let mut spans = spans_of(&y);
-        institutions(&mut spans, |i| forms[i]);
+        institutions(&mut spans, forms.len(), |i| forms[i]);
         for &(s, e, l) in &spans {
             memory.add(keys[s..e].iter().copied(), l);
         }
@@ -693,7 +749,7 @@ impl Ner {
         };
         let (y, _) = self.label(b - a, word, |k| memory.get(k));
         let mut spans = spans_of(&y);
-        institutions(&mut spans, |i| word(i).0);
+        institutions(&mut spans, b - a, |i| word(i).0);
         // a wire dateline names a place ("OAK BROOK, Ill., March 3 -", "LONDON (Reuters) -"):
         // its words before the first comma or parenthesis are one
         if let Some(k) = crate::news_dateline::dateline_end(text, tokens.len(), |i| (tokens[i].start, tokens[i].end)) {
@@ -1239,8 +1295,22 @@ mod tests {
     fn names_ending_in_an_institution_word_are_organisations() {
         let words = ["the", "Defence", "Ministry", "and", "the", "West", "Bank", "and", "Acme", "Corp."];
         let mut spans = vec![(1, 3, EntityLabel::LOC), (5, 7, EntityLabel::LOC), (8, 10, EntityLabel::PER)];
-        institutions(&mut spans, |i| words[i]);
+        institutions(&mut spans, words.len(), |i| words[i]);
         assert_eq!(spans, vec![(1, 3, EntityLabel::ORG), (5, 7, EntityLabel::LOC), (8, 10, EntityLabel::ORG)]);
+        // a capitalized run the model missed or cut becomes one name
+        let words = ["The", "Senate", "Armed", "Services", "Committee", "met", "the", "Bank", "of", "Ireland", "and", "the", "European", "Union", "."];
+        let mut spans = vec![(2, 4, EntityLabel::OTH), (9, 10, EntityLabel::LOC), (12, 14, EntityLabel::ORG)];
+        institutions(&mut spans, words.len(), |i| words[i]);
+        assert_eq!(spans, vec![(1, 5, EntityLabel::ORG), (7, 10, EntityLabel::ORG), (12, 14, EntityLabel::ORG)]);
+        // not when a name the model found crosses the run's edge, or in lower case
+        let words = ["Acme", "Widget", "Board", "members", "of", "the", "board", "of", "Acme"];
+        let mut spans = vec![(0, 1, EntityLabel::ORG), (8, 9, EntityLabel::ORG)];
+        institutions(&mut spans, words.len(), |i| words[i]);
+        assert_eq!(spans, vec![(0, 3, EntityLabel::ORG), (8, 9, EntityLabel::ORG)]);
+        let words = ["Acme", "Widget", "Board"];
+        let mut spans = vec![(0, 2, EntityLabel::PER)];
+        institutions(&mut spans, 2, |i| words[i]);
+        assert_eq!(spans, vec![(0, 2, EntityLabel::PER)]);
         // in a sentence tagged by the built-in model
         let Ok(ner) = Ner::load_default() else { return };
         let Some(ner) = ner else { return };
