@@ -291,8 +291,11 @@ const RUN_OPENERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Those
 /// [`INSTITUTION_FIRST`] word and "of" / "for" ("Senate Armed Services Committee", "Bank
 /// of Ireland"), unless a span the model found crosses its edges.
 fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form: impl Fn(usize) -> &'a str) {
-    for (_, e, label) in spans.iter_mut() {
-        if *label != EntityLabel::ORG && INSTITUTION_HEADS.contains(&form(*e - 1).trim_end_matches('.')) {
+    // "Bank" ends an institution's name of three words or more ("European Central Bank"),
+    // a place's of two ("West Bank", "South Bank")
+    let head = |last: &str, len: usize| INSTITUTION_HEADS.contains(&last) || (last == "Bank" && len >= 3);
+    for (s, e, label) in spans.iter_mut() {
+        if *label != EntityLabel::ORG && head(form(*e - 1).trim_end_matches('.'), *e - *s) {
             *label = EntityLabel::ORG;
         }
     }
@@ -326,7 +329,7 @@ fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form
             continue;
         }
         let last = form(e - 1).trim_end_matches('.');
-        let head_last = INSTITUTION_HEADS.contains(&last);
+        let head_last = head(last, e - s);
         let head_first = INSTITUTION_FIRST.contains(&form(s)) && matches!(form(s + 1), "of" | "for");
         if !(head_last || head_first) {
             continue;
@@ -1307,6 +1310,10 @@ mod tests {
         let mut spans = vec![(0, 1, EntityLabel::ORG), (8, 9, EntityLabel::ORG)];
         institutions(&mut spans, words.len(), |i| words[i]);
         assert_eq!(spans, vec![(0, 3, EntityLabel::ORG), (8, 9, EntityLabel::ORG)]);
+        let words = ["the", "European", "Central", "Bank", "and", "the", "South", "Bank"];
+        let mut spans = vec![(1, 2, EntityLabel::OTH), (3, 4, EntityLabel::ORG), (6, 8, EntityLabel::LOC)];
+        institutions(&mut spans, words.len(), |i| words[i]);
+        assert_eq!(spans, vec![(1, 4, EntityLabel::ORG), (6, 8, EntityLabel::LOC)]);
         let words = ["Acme", "Widget", "Board"];
         let mut spans = vec![(0, 2, EntityLabel::PER)];
         institutions(&mut spans, 2, |i| words[i]);
