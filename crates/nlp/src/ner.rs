@@ -285,7 +285,8 @@ const INSTITUTION_FIRST: &[&str] = &["Bank", "Board", "Bureau", "Church", "Colle
 /// Words that may open a capitalized run without being part of the name.
 const RUN_OPENERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "My", "Your", "But", "And", "Or", "When", "While", "As", "If", "In", "On", "At", "By", "For", "From", "With", "To", "Of", "After", "Before", "Under", "Meanwhile", "Yesterday", "Today"];
 
-/// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word,
+/// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word
+/// (or "Bank" after two words or more),
 /// and makes one ORG span of each run of two or more capitalized words (joined by "of",
 /// "for", "&", and after those by "and") of the `n` tokens that ends in such a word or begins with an
 /// [`INSTITUTION_FIRST`] word and "of" / "for" ("Senate Armed Services Committee", "Bank
