@@ -304,6 +304,7 @@ fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form
     // "and" joins only inside an "of" phrase ("Department of Housing and Urban
     // Development"); elsewhere it joins two names ("the West Bank and Acme Corp")
     let joiner = |i: usize, of: bool| matches!(form(i), "of" | "for" | "&") || (of && form(i) == "and");
+    let mut runs = Vec::new();
     let mut i = 0;
     while i < n {
         if !cap(i) {
@@ -332,16 +333,30 @@ fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form
         let last = form(e - 1).trim_end_matches('.');
         let head_last = head(last, e - s);
         let head_first = INSTITUTION_FIRST.contains(&form(s)) && matches!(form(s + 1), "of" | "for");
-        if !(head_last || head_first) {
-            continue;
+        if head_last || head_first {
+            runs.push((s, e));
         }
-        if spans.iter().any(|&(a, b, _)| (a < s && b > s) || (a < e && b > e)) {
-            continue;
-        }
-        spans.retain(|&(a, b, _)| !(a >= s && b <= e));
-        let at = spans.iter().position(|&(a, _, _)| a >= e).unwrap_or(spans.len());
-        spans.insert(at, (s, e, EntityLabel::ORG));
     }
+    if runs.is_empty() {
+        return;
+    }
+    // merge (both lists are sorted and their items disjoint): a run replaces the spans
+    // inside it, unless one crosses its edge
+    let old = std::mem::take(spans);
+    let mut j = 0;
+    for (s, e) in runs {
+        while j < old.len() && old[j].1 <= s {
+            spans.push(old[j]);
+            j += 1;
+        }
+        let k = (j..old.len()).find(|&k| old[k].0 >= e).unwrap_or(old.len());
+        if old[j..k].iter().any(|&(a, b, _)| a < s || b > e) {
+            continue;
+        }
+        spans.push((s, e, EntityLabel::ORG));
+        j = k;
+    }
+    spans.extend_from_slice(&old[j..]);
 }
 
 
@@ -1293,6 +1308,39 @@ mod tests {
         let odd: Vec<String> = (0..500).map(|i| format!("\u{1F600}{i}\u{0007}")).collect();
         let f: Vec<&str> = odd.iter().map(|s| s.as_str()).collect();
         let _ = ner.tag(&f, &[], &[]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Whatever the words and the model's spans, the spans stay sorted, disjoint and
+        /// inside the sentence, and each is kept, relabelled, or inside a new ORG name.
+        #[test]
+        fn institution_names_keep_spans_sorted_and_disjoint(words in proptest::collection::vec(0usize..8, 0..60), cuts in proptest::collection::vec((0usize..60, 1usize..4), 0..12)) {
+            let pool = ["The", "Acme", "Ministry", "of", "and", "x", "Bank", "Board"];
+            let forms: Vec<&str> = words.iter().map(|&w| pool[w]).collect();
+            let n = forms.len();
+            let mut spans = Vec::new();
+            let mut at = 0;
+            for (gap, len) in cuts {
+                let s = at + gap % 5;
+                if s + len > n {
+                    break;
+                }
+                spans.push((s, s + len, EntityLabel::LOC));
+                at = s + len;
+            }
+            let before = spans.clone();
+            institutions(&mut spans, n, |i| forms[i]);
+            for w in spans.windows(2) {
+                proptest::prop_assert!(w[0].1 <= w[1].0, "{:?}", spans);
+            }
+            for &(s, e, _) in &spans {
+                proptest::prop_assert!(s < e && e <= n);
+            }
+            for &(s, e, _) in &before {
+                proptest::prop_assert!(spans.iter().any(|&(a, b, l)| (a, b) == (s, e) || (a <= s && e <= b && l == EntityLabel::ORG)));
+            }
+        }
     }
 
     #[test]
