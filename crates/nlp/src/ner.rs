@@ -286,11 +286,12 @@ const INSTITUTION_FIRST: &[&str] = &["Bank", "Board", "Bureau", "Church", "Colle
 const RUN_OPENERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "My", "Your", "But", "And", "Or", "When", "While", "As", "If", "In", "On", "At", "By", "For", "From", "With", "To", "Of", "After", "Before", "Under", "Meanwhile", "Yesterday", "Today"];
 
 /// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word
-/// (or "Bank" after two words or more),
-/// and makes one ORG span of each run of two or more capitalized words (joined by "of",
-/// "for", "&", and after those by "and") of the `n` tokens that ends in such a word or begins with an
-/// [`INSTITUTION_FIRST`] word and "of" / "for" ("Senate Armed Services Committee", "Bank
-/// of Ireland"), unless a span the model found crosses its edges.
+/// (or "Bank" after two words or more). And makes one ORG span of each run of two or more
+/// capitalized words of the `n` tokens (joined by "of", "for", "&", and after those by
+/// "and") that ends in such a word or begins with an [`INSTITUTION_FIRST`] word and "of" /
+/// "for" ("Senate Armed Services Committee", "Bank of Ireland"): the spans inside it give
+/// way, but a span that crosses its edge keeps the run from becoming a name. Linear in `n`
+/// and the number of spans.
 fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form: impl Fn(usize) -> &'a str) {
     // "Bank" ends an institution's name of three words or more ("European Central Bank"),
     // a place's of two ("West Bank", "South Bank")
@@ -358,7 +359,6 @@ fn institutions<'a>(spans: &mut Vec<(usize, usize, EntityLabel)>, n: usize, form
     }
     spans.extend_from_slice(&old[j..]);
 }
-
 
 /// Spans of a BILOU class sequence; an entity opened by `B` ends at its `L`, or at the last
 /// `I` when something else follows.
@@ -1354,7 +1354,7 @@ mod tests {
         let mut spans = vec![(2, 4, EntityLabel::OTH), (9, 10, EntityLabel::LOC), (12, 14, EntityLabel::ORG)];
         institutions(&mut spans, words.len(), |i| words[i]);
         assert_eq!(spans, vec![(1, 5, EntityLabel::ORG), (7, 10, EntityLabel::ORG), (12, 14, EntityLabel::ORG)]);
-        // not when a name the model found crosses the run's edge, or in lower case
+        // the names inside a run give way to it; lower-case words make no run
         let words = ["Acme", "Widget", "Board", "members", "of", "the", "board", "of", "Acme"];
         let mut spans = vec![(0, 1, EntityLabel::ORG), (8, 9, EntityLabel::ORG)];
         institutions(&mut spans, words.len(), |i| words[i]);
@@ -1363,6 +1363,12 @@ mod tests {
         let mut spans = vec![(1, 2, EntityLabel::OTH), (3, 4, EntityLabel::ORG), (6, 8, EntityLabel::LOC)];
         institutions(&mut spans, words.len(), |i| words[i]);
         assert_eq!(spans, vec![(1, 4, EntityLabel::ORG), (6, 8, EntityLabel::LOC)]);
+        // a name that crosses the run's edge keeps it from becoming one
+        let words = ["de", "Acme", "Board", "said"];
+        let mut spans = vec![(0, 2, EntityLabel::PER)];
+        institutions(&mut spans, words.len(), |i| words[i]);
+        assert_eq!(spans, vec![(0, 2, EntityLabel::PER)]);
+        // nothing past the sentence's `n` words is read
         let words = ["Acme", "Widget", "Board"];
         let mut spans = vec![(0, 2, EntityLabel::PER)];
         institutions(&mut spans, 2, |i| words[i]);
