@@ -30,7 +30,7 @@ enum Command {
     /// Evaluate a component against gold data: tokens, sentences, pos, lemma, parse, ner, timex, geo, petrarch, extract.
     #[command(disable_help_flag = true)]
     Eval(cmd::KindArgs),
-    /// Train a model: tagger, parser, ner.
+    /// Train a model: tagger, parser, affinity (lexical affinities for the parser), ner.
     #[command(disable_help_flag = true)]
     Train(cmd::KindArgs),
     /// Benchmarks that print rates: nlp, coder, time, geo, extract, store.

@@ -3,6 +3,7 @@
 //! [`Nlp`] is one pipeline [`Stage`] that fills sentences, tokens (with tags, lemmas, heads)
 //! and entities: it tokenizes and splits the text ([`tokenize`]), then for each sentence
 //! tags, lemmatizes, parses ([`parser`]) and finds entities ([`ner`]).
+pub mod affinity;
 pub mod conllu;
 pub mod lemma;
 pub mod ner;

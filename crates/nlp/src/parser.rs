@@ -12,14 +12,15 @@
 //! Once the tree is built, a reviser ([`crate::revise`], also in the model file) may move
 //! words to better heads, seeing the whole tree.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (7), `u32` byte length of the word
+//! Model file (little endian): `b"DLPR"`, `u32` version (8), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
 //! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte
 //! length of the supertagger and the supertagger (a [`Tagger`] file), `u32` byte length of
 //! the action model and the action model, `u32` byte length of the label model and the
 //! label model (both [`SparsePerceptron`]s), `u32` byte length of the reviser (0: none) and
-//! the reviser. Version 6 (still read) had no reviser and no length before the label model.
+//! the reviser ([`Reviser::save`]). Version 6 (still read) had no reviser and no length
+//! before the label model; version 7 (refused) hashed the reviser's features differently.
 //! The features are those of `parser_feats` (rows are the top bits of the feature hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
@@ -50,8 +51,9 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 /// template set of 2026-11-29, 26 action and 12 label templates fewer; 5: eight templates
 /// that read what lies to the right of the buffer's front, [`feats::context`]; 6: the
 /// supertagger and nine templates that read its supertags, [`crate::supertag`]; 7: the
-/// tree reviser, [`crate::revise`]).
-const VERSION: u32 = 7;
+/// tree reviser, [`crate::revise`]; 8: the reviser's features hashed without a finalizer,
+/// and its lexical affinities, [`crate::affinity`]).
+const VERSION: u32 = 8;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -1171,7 +1173,15 @@ pub(crate) mod tests {
                 revise::Example { toks: s.words.iter().map(|w| RevTok::new(&w.form, &w.upos, &w.xpos, &w.deprel, "")).collect(), gold: heads.clone(), heads }
             })
             .collect();
-        p.set_reviser(Some(revise::train(&examples, &revise::TrainOptions { bits: 12, ..Default::default() }, |_| {})));
+        // with lexical affinities counted over the same trees (the file carries the table)
+        let mut counts = crate::affinity::Counts::default();
+        for (s, e) in sents.iter().zip(&examples) {
+            let words: Vec<u64> = s.words.iter().map(|w| revise::lower_hash(&w.form)).collect();
+            counts.add(&words, &e.gold, &s.words.iter().map(|w| w.deprel == "case").collect::<Vec<_>>());
+        }
+        let aff = counts.finish(1);
+        assert!(!aff.is_empty());
+        p.set_reviser(Some(revise::train(&examples, Some(aff), &revise::TrainOptions { bits: 12, ..Default::default() }, |_| {})));
         let mut bytes = Vec::new();
         p.save(&mut bytes).unwrap();
         let q = Parser::from_bytes(&bytes).unwrap();

@@ -9,14 +9,17 @@
 //! with it): the nodes on the path from the word just before its subtree up to the root,
 //! and from the word just after it. One linear model (an averaged ranking perceptron over
 //! hashed features) scores every candidate; the features include whether the candidate is
-//! the parser's own choice, so the model learns when to overrule it. Moves are applied
-//! best first, skipping any that would make a cycle; each moved word is relabelled by the
-//! parser's label model.
+//! the parser's own choice, so the model learns when to overrule it, and, when the reviser
+//! has a table of lexical affinities ([`crate::affinity`], counted over news parsed by the
+//! parser), how often the candidate's word was seen heading the word, with its preposition,
+//! and how often it took that preposition at all. Moves are applied best first, skipping
+//! any that would make a cycle; each moved word is relabelled by the parser's label model.
 //!
 //! The reviser learns from the trees of parsers that did not see the sentence (jackknifed
 //! over the training data, with jackknifed tags), so that its input looks like what it
 //! meets at run time (`dateline train parser --revise-folds`).
 
+use crate::affinity::Affinity;
 use crate::perceptron::{self, combine, splitmix, Perceptron, SparsePerceptron, Trainer};
 use std::io;
 
@@ -100,6 +103,9 @@ pub struct Reviser {
     bits: u32,
     /// A move is made only when the best candidate outscores the parser's head by this much.
     pub margin: f32,
+    /// Lexical affinities from parsed news ([`crate::affinity`]), if the reviser learnt
+    /// with them.
+    aff: Option<Affinity>,
 }
 
 /// A parsed sentence with its gold heads, for training.
@@ -196,8 +202,10 @@ fn candidates(heads: &[usize], sh: &Shape, d: usize, out: &mut Vec<Cand>) {
     }
 }
 
-/// Number of feature templates (each candidate has one feature per template).
-const NT: usize = 40;
+/// Number of feature templates (each candidate has one feature per template); the last
+/// [`AFF_TEMPLATES`] read the affinity table, and a reviser without one does not read them.
+const NT: usize = 44;
+const AFF_TEMPLATES: usize = 4;
 
 /// Template seeds.
 const SEEDS: [u64; NT] = {
@@ -264,13 +272,17 @@ fn word_part(toks: &[RevTok], sh: &Shape, d: usize) -> [u64; NT] {
         &[fw],
         &[fw],
         &[fw],
+        &[fw],
+        &[],
+        &[prep],
+        &[prep],
     ];
     std::array::from_fn(|i| parts[i].iter().fold(SEEDS[i], |x, &v| combine(x, v)))
 }
 
 /// The features of moving word `d` under candidate `c` (hashed, into `f`), from the word's
 /// part `wp` ([`word_part`]).
-fn features(toks: &[RevTok], heads: &[usize], sh: &Shape, d: usize, wp: &[u64; NT], c: &Cand, f: &mut Vec<u64>) {
+fn features(toks: &[RevTok], heads: &[usize], sh: &Shape, d: usize, wp: &[u64; NT], c: &Cand, aff: Option<&Affinity>, f: &mut Vec<u64>) {
     f.clear();
     let n = toks.len();
     let h = c.h;
@@ -285,6 +297,14 @@ fn features(toks: &[RevTok], heads: &[usize], sh: &Shape, d: usize, wp: &[u64; N
         _ => 2,
     };
     let pc = (h == heads[d]) as u64;
+    // the affinity bands ([`Affinity`]): of the arc, then of the candidate with the word's
+    // preposition and of the triple (98: the root; 99: the word has no preposition)
+    let (mut ac, mut ar, mut bp, mut bt) = (98, 98, 98, 98);
+    if let Some(a) = aff.filter(|_| h < n) {
+        (ac, ar) = a.arc(hw, toks[d].w, h < d);
+        let p = sh.prep[d];
+        (bp, bt) = if p < n { (a.prep(hw, toks[p].w), a.triple(hw, toks[p].w, toks[d].w)) } else { (99, 99) };
+    }
     // (a feature that is the same for every candidate would not change the ranking; each
     // template below reads something of the candidate's)
     let parts: [&[u64]; NT] = [
@@ -328,9 +348,21 @@ fn features(toks: &[RevTok], heads: &[usize], sh: &Shape, d: usize, wp: &[u64; N
         &[sd, hl, cl, pc],
         &[sd, bnd, pc],
         &[sd, bnd, hl, pc],
+        &[sd, ac, ar],
+        &[sd, hx, ar],
+        &[sd, hx2, bp],
+        &[sd, bt, bp],
     ];
-    for (i, p) in parts.iter().enumerate() {
-        f.push(splitmix(p.iter().fold(wp[i], |x, &v| combine(x, v))));
+    // without a table, or without a preposition, the last templates are not read
+    let used = match aff {
+        None => NT - AFF_TEMPLATES,
+        Some(_) if sh.prep[d] >= n => NT - 2,
+        Some(_) => NT,
+    };
+    // (`combine` ends in a multiply and a rotation, which mixes the low bits the rows are
+    // taken from well enough without a finalizer)
+    for (i, p) in parts.iter().enumerate().take(used) {
+        f.push(p.iter().fold(wp[i], |x, &v| combine(x, v)));
     }
 }
 
@@ -363,15 +395,22 @@ impl Reviser {
             // all the candidates' features first, so that their rows load together
             sc.rows.clear();
             let wp = word_part(toks, &sc.sh, d);
+            if let Some(a) = &self.aff {
+                let p = sc.sh.prep[d];
+                let pw = (p < n).then(|| toks[p].w);
+                for c in sc.cands.iter().filter(|c| c.h < n) {
+                    a.prefetch(toks[c.h].w, toks[d].w, c.h < d, pw);
+                }
+            }
             for c in &sc.cands {
-                features(toks, heads, &sc.sh, d, &wp, c, &mut sc.f);
+                features(toks, heads, &sc.sh, d, &wp, c, self.aff.as_ref(), &mut sc.f);
                 sc.rows.extend(sc.f.iter().map(|&x| (x & self.mask) as u32));
             }
             for &r in &sc.rows {
                 crate::parser::prefetch(self.w.as_ptr().wrapping_add(r as usize));
             }
             let (mut best, mut best_s, mut cur_s) = (heads[d], f32::NEG_INFINITY, 0f32);
-            for (c, rows) in sc.cands.iter().zip(sc.rows.chunks(NT)) {
+            for (c, rows) in sc.cands.iter().zip(sc.rows.chunks(sc.f.len().max(1))) {
                 let s: f32 = rows.iter().map(|&r| f32::from_bits((self.w[r as usize] as u32) << 16)).sum();
                 if c.h == heads[d] {
                     cur_s = s;
@@ -405,10 +444,14 @@ impl Reviser {
         }
     }
 
-    /// Writes the model: `f32` margin, then the weights as a [`SparsePerceptron`] (one
-    /// class).
+    /// Writes the model: `f32` margin, the affinity table if there is one ([`Affinity::save`],
+    /// starting `b"DLAF"`), then the weights as a [`SparsePerceptron`] (one class, starting
+    /// `b"DLSP"`).
     pub fn save(&self, w: &mut impl io::Write) -> io::Result<()> {
         w.write_all(&self.margin.to_le_bytes())?;
+        if let Some(a) = &self.aff {
+            a.save(w)?;
+        }
         SparsePerceptron::from_dense(&Perceptron::from_bf16(1, self.bits, &self.w), 0.0).save(w)
     }
 
@@ -416,11 +459,18 @@ impl Reviser {
     pub fn from_bytes(b: &[u8]) -> io::Result<Reviser> {
         let m = b.get(..4).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "truncated reviser model"))?;
         let margin = f32::from_le_bytes([m[0], m[1], m[2], m[3]]);
-        let (n, bits, w) = perceptron::load_sparse_as_bf16(&b[4..])?;
+        let mut rest = &b[4..];
+        let mut aff = None;
+        if rest.starts_with(b"DLAF") {
+            let (a, len) = Affinity::from_bytes(rest)?;
+            aff = Some(a);
+            rest = &rest[len..];
+        }
+        let (n, bits, w) = perceptron::load_sparse_as_bf16(rest)?;
         if n != 1 || !margin.is_finite() || bits > 30 {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "bad reviser model"));
         }
-        Ok(Reviser { w, mask: (1u64 << bits) - 1, bits, margin })
+        Ok(Reviser { w, mask: (1u64 << bits) - 1, bits, margin, aff })
     }
 }
 
@@ -443,7 +493,7 @@ impl Default for TrainOptions {
 /// Trains a reviser on parsed sentences with their gold heads: for every word whose gold
 /// head is among its candidates, the candidates are ranked and the weights moved towards
 /// the gold one when another ranks first.
-pub fn train(examples: &[Example], opts: &TrainOptions, mut log: impl FnMut(&str)) -> Reviser {
+pub fn train(examples: &[Example], aff: Option<Affinity>, opts: &TrainOptions, mut log: impl FnMut(&str)) -> Reviser {
     let mut tr = Trainer::new(1, opts.bits);
     let mut order: Vec<usize> = (0..examples.len()).collect();
     let mut rng = crate::parser::Rng::new(opts.seed);
@@ -473,7 +523,7 @@ pub fn train(examples: &[Example], opts: &TrainOptions, mut log: impl FnMut(&str
                 let mut best = (f32::NEG_INFINITY, usize::MAX);
                 let wp = word_part(&ex.toks, &sh, d);
                 for c in &cands {
-                    features(&ex.toks, &ex.heads, &sh, d, &wp, c, &mut f);
+                    features(&ex.toks, &ex.heads, &sh, d, &wp, c, aff.as_ref(), &mut f);
                     let mut s = [0f32];
                     tr.model().score_into(&f, &mut s);
                     if s[0] > best.0 {
@@ -481,7 +531,7 @@ pub fn train(examples: &[Example], opts: &TrainOptions, mut log: impl FnMut(&str
                         std::mem::swap(&mut best_f, &mut f);
                     }
                     if c.h == ex.gold[d] {
-                        features(&ex.toks, &ex.heads, &sh, d, &wp, c, &mut gold_f);
+                        features(&ex.toks, &ex.heads, &sh, d, &wp, c, aff.as_ref(), &mut gold_f);
                     }
                 }
                 tr.tick();
@@ -500,7 +550,7 @@ pub fn train(examples: &[Example], opts: &TrainOptions, mut log: impl FnMut(&str
     let mut b = Vec::new();
     SparsePerceptron::from_dense(&model, MIN_WEIGHT).save(&mut b).expect("writing to a Vec cannot fail");
     let (_, bits, w) = perceptron::load_sparse_as_bf16(&b).expect("a model just written reads back");
-    Reviser { w, mask: (1u64 << bits) - 1, bits, margin: opts.margin }
+    Reviser { w, mask: (1u64 << bits) - 1, bits, margin: opts.margin, aff }
 }
 
 #[cfg(test)]
@@ -533,7 +583,7 @@ mod tests {
         // the parser always hangs the prepositional phrase on the noun; gold: on the verb
         let t = toks(&[("She", "PRON", "PRP", "nsubj"), ("saw", "VERB", "VBD", "root"), ("the", "DET", "DT", "det"), ("man", "NOUN", "NN", "obj"), ("with", "ADP", "IN", "case"), ("binoculars", "NOUN", "NNS", "nmod")]);
         let ex = Example { toks: t.clone(), heads: vec![1, 6, 3, 1, 5, 3], gold: vec![1, 6, 3, 1, 5, 1] };
-        let r = train(&[ex], &TrainOptions { margin: 0.0, ..Default::default() }, |_| {});
+        let r = train(&[ex], None, &TrainOptions { margin: 0.0, ..Default::default() }, |_| {});
         let mut heads = vec![1, 6, 3, 1, 5, 3];
         let (mut sc, mut moved) = (Scratch::default(), Vec::new());
         r.revise(&t, &mut heads, &mut sc, &mut moved);
@@ -579,7 +629,7 @@ mod tests {
             let heads = random_tree(n, &picks);
             // weights learnt from other random trees: moves happen, right or wrong
             let gold = random_tree(n, &picks.iter().map(|p| p + 1).collect::<Vec<_>>());
-            let r = train(&[Example { toks: toks.clone(), heads: heads.clone(), gold }], &TrainOptions { margin: 0.0, bits: 10, ..Default::default() }, |_| {});
+            let r = train(&[Example { toks: toks.clone(), heads: heads.clone(), gold }], None, &TrainOptions { margin: 0.0, bits: 10, ..Default::default() }, |_| {});
             let mut out = heads.clone();
             let (mut sc, mut moved) = (Scratch::default(), Vec::new());
             r.revise(&toks, &mut out, &mut sc, &mut moved);

@@ -43,14 +43,14 @@ pub fn dispatch(command: &str, kind: &str, args: Vec<String>) -> Result<ExitCode
     let key = format!("{command}:{kind}");
     match key.as_str() {
         "eval:sentences" | "eval:tokens" | "eval:pos" | "eval:lemma" | "train:tagger" => nlp_tag::run(&key, args),
-        "eval:parse" | "eval:ner" | "train:parser" | "train:ner" | "bench:nlp" => nlp_parse::run(&key, args),
+        "eval:parse" | "eval:ner" | "train:parser" | "train:affinity" | "train:ner" | "bench:nlp" => nlp_parse::run(&key, args),
         "eval:timex" | "bench:time" => timex::run(&key, args),
         "eval:geo" | "bench:geo" => geo::run(&key, args),
         "eval:petrarch" | "bench:coder" | "explain:" => petrarch::run(&key, args),
         "eval:extract" | "bench:extract" | "extract:" => extract::run(&key, args),
         "ingest:" | "query:" | "export:" | "serve:" | "bench:store" => store::run(&key, args),
         _ if command == "eval" => bail!("unknown eval kind '{kind}' (expected sentences, pos, lemma, parse, ner, timex, geo, petrarch or extract)"),
-        _ if command == "train" => bail!("unknown model '{kind}' (expected tagger, parser or ner)"),
+        _ if command == "train" => bail!("unknown model '{kind}' (expected tagger, parser, affinity or ner)"),
         _ if command == "bench" => bail!("unknown benchmark '{kind}' (expected nlp, coder, time, geo, extract or store)"),
         _ => bail!("unknown command '{command}'"),
     }

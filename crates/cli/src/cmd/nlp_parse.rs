@@ -1,5 +1,5 @@
 //! Subcommands of the dependency parser and the NER: `eval:parse`, `eval:ner`,
-//! `train:parser`, `train:ner`, `bench:nlp`.
+//! `train:parser`, `train:affinity`, `train:ner`, `bench:nlp`.
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser as ClapParser;
 use nlp::conllu;
@@ -15,6 +15,7 @@ use std::time::Instant;
 pub fn run(kind: &str, args: Vec<String>) -> Result<ExitCode> {
     match kind {
         "train:parser" => train_parser(super::parse("train parser", args)),
+        "train:affinity" => train_affinity(super::parse("train affinity", args)),
         "eval:parse" => eval_parse(super::parse("eval parse", args)),
         "train:ner" => train_ner(super::parse("train ner", args)),
         "eval:ner" => eval_ner(super::parse("eval ner", args)),
@@ -114,6 +115,13 @@ struct TrainParserArgs {
     /// The reviser moves a word only when its best head outscores the parser's by this much.
     #[arg(long, default_value_t = nlp::revise::TrainOptions::default().margin)]
     revise_margin: f32,
+    /// Lexical affinities from parsed news for the reviser (written by `dateline train
+    /// affinity`); the model file carries a copy.
+    #[arg(long, default_value = "models/affinity.bin")]
+    affinity: PathBuf,
+    /// Train the reviser without lexical affinities.
+    #[arg(long)]
+    no_affinity: bool,
 }
 
 fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
@@ -166,7 +174,15 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     if a.revise_folds >= 2 {
         let examples = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, t0)?;
         let ropts = nlp::revise::TrainOptions { epochs: a.revise_epochs, margin: a.revise_margin, bits: a.revise_bits, ..Default::default() };
-        let r = nlp::revise::train(&examples, &ropts, |m| eprintln!("{m} ({:.0}s)", t0.elapsed().as_secs_f64()));
+        let aff = if a.no_affinity {
+            None
+        } else {
+            let b = std::fs::read(&a.affinity).with_context(|| format!("reading {} (run `dateline train affinity`, or pass --no-affinity)", a.affinity.display()))?;
+            let (t, _) = nlp::affinity::Affinity::from_bytes(&b).with_context(|| format!("loading {}", a.affinity.display()))?;
+            eprintln!("affinity table: {} keys from {}", t.len(), a.affinity.display());
+            Some(t)
+        };
+        let r = nlp::revise::train(&examples, aff, &ropts, |m| eprintln!("{m} ({:.0}s)", t0.elapsed().as_secs_f64()));
         p.set_reviser(Some(r));
     }
     let mut bytes = Vec::new();
@@ -1223,7 +1239,6 @@ fn unescape_sgml(s: &str) -> String {
     out
 }
 
-/// Word classes from Reuters-21578 bodies and a treebank's sentences.
 /// `*.txt` files under `dir` (sorted, README files left out).
 fn txt_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -1236,6 +1251,66 @@ fn txt_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `dateline train affinity`
+#[derive(ClapParser)]
+struct TrainAffinityArgs {
+    /// Reuters-21578 stories (`.sgm` files in this folder) to parse …
+    #[arg(long, default_value = "../shared/data/corpora/reuters21578")]
+    reuters: PathBuf,
+    /// … and the `.txt` files under these folders.
+    #[arg(long, default_value = "../shared/data/corpora/bbc")]
+    text: Vec<PathBuf>,
+    /// Keep the pairs and triples seen at least this many times.
+    #[arg(long, default_value_t = 2)]
+    min_count: u32,
+    /// Where to write the table (`dateline train parser --affinity` reads it).
+    #[arg(long, default_value = "models/affinity.bin")]
+    out: PathBuf,
+}
+
+/// Parses news with the built-in tagger and parser and counts which words attach to which
+/// (nlp::affinity), for the tree reviser.
+fn train_affinity(a: TrainAffinityArgs) -> Result<ExitCode> {
+    let t0 = Instant::now();
+    let mut texts: Vec<String> = reuters_bodies(&a.reuters)?.iter().map(|b| unwrap_lines(b)).collect();
+    let mut files = Vec::new();
+    for d in &a.text {
+        txt_files(d, &mut files)?;
+    }
+    for f in &files {
+        texts.push(String::from_utf8_lossy(&std::fs::read(f).with_context(|| format!("reading {}", f.display()))?).into_owned());
+    }
+    let nlp = nlp::Nlp::load_default().map_err(anyhow::Error::msg)?;
+    let p = load_parser(&None)?;
+    let (case, mark, cc) = (nlp::revise::rel_hash("case"), nlp::revise::rel_hash("mark"), nlp::revise::rel_hash("cc"));
+    let mut counts = nlp::affinity::Counts::default();
+    let mut scratch = nlp::TagScratch::default();
+    for t in &texts {
+        let tk = nlp::tokenize::tokenize(t);
+        for &(s, e) in &tk.sentences {
+            let forms: Vec<&str> = tk.tokens[s..e].iter().map(|x| &t[x.start..x.end]).collect();
+            if !(3..=nlp::revise::MAX_WORDS).contains(&forms.len()) {
+                continue;
+            }
+            let (up, xp) = predicted_tags(&nlp, &forms, &mut scratch);
+            let up: Vec<&str> = up.iter().map(|x| x.as_str()).collect();
+            let xp: Vec<&str> = xp.iter().map(|x| x.as_str()).collect();
+            let tree = p.parse(&forms, &up, &xp);
+            let n = forms.len();
+            let words: Vec<u64> = forms.iter().map(|f| nlp::revise::lower_hash(f)).collect();
+            let heads: Vec<usize> = tree.iter().map(|(h, _)| if *h < 0 { n } else { *h as usize }).collect();
+            let preps: Vec<bool> = tree.iter().map(|(_, l)| [case, mark, cc].contains(&nlp::revise::rel_hash(l))).collect();
+            counts.add(&words, &heads, &preps);
+        }
+    }
+    let table = counts.finish(a.min_count);
+    let mut b = Vec::new();
+    table.save(&mut b)?;
+    std::fs::write(&a.out, &b).with_context(|| format!("writing {}", a.out.display()))?;
+    println!("parsed {} texts, {} sentences, {} words; {} pairs and triples seen {}+ times -> {} ({} bytes) in {:.1}s", texts.len(), counts.sentences, counts.tokens, table.len(), a.min_count, a.out.display(), b.len(), t0.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The story texts (`<BODY>`) of the Reuters-21578 `.sgm` files in `dir`, in file order.
@@ -1258,6 +1333,7 @@ fn reuters_bodies(dir: &Path) -> Result<Vec<String>> {
     Ok(texts)
 }
 
+/// Word classes from Reuters-21578 bodies and a treebank's sentences.
 fn build_clusters(text_dir: &Path, treebank: &Path, plain: &[PathBuf], min_count: u32) -> Result<WordClusters> {
     let mut texts = reuters_bodies(text_dir)?;
     let mut txt = Vec::new();
