@@ -22,6 +22,7 @@
 //! low nibble).
 
 use crate::perceptron::{combine, splitmix};
+use crate::revise::rel_hash;
 use std::collections::HashMap;
 use std::io;
 
@@ -224,13 +225,16 @@ const MIN_HEAD_FOR_SHARE: u32 = 5;
 
 impl Counts {
     /// Counts one parsed sentence: per word its [`crate::revise::lower_hash`], its head
-    /// (`words.len()` or more: the root) and whether its relation is `case`, `mark` or `cc`
-    /// (the first such dependent of a word is its preposition, as the reviser reads it).
-    pub fn add(&mut self, words: &[u64], heads: &[usize], prep_rel: &[bool]) {
+    /// (`words.len()` or more: the root) and its relation ([`crate::revise::rel_hash`]; the
+    /// first `case`, `mark` or `cc` dependent of a word is its preposition, as the reviser
+    /// reads it).
+    pub fn add(&mut self, words: &[u64], heads: &[usize], rels: &[u64]) {
         let n = words.len();
-        if heads.len() != n || prep_rel.len() != n {
+        if heads.len() != n || rels.len() != n {
             return;
         }
+        let preps = [rel_hash("case"), rel_hash("mark"), rel_hash("cc")];
+        let prep_rel: Vec<bool> = rels.iter().map(|r| preps.contains(r)).collect();
         self.sentences += 1;
         self.tokens += n;
         let mut prep = vec![usize::MAX; n];
@@ -291,8 +295,8 @@ mod tests {
 
     fn sentence(c: &mut Counts, words: &[&str], heads: &[usize], preps: &[usize]) {
         let w: Vec<u64> = words.iter().map(|x| lower_hash(x)).collect();
-        let p: Vec<bool> = (0..words.len()).map(|i| preps.contains(&i)).collect();
-        c.add(&w, heads, &p);
+        let r: Vec<u64> = (0..words.len()).map(|i| rel_hash(if preps.contains(&i) { "case" } else { "dep" })).collect();
+        c.add(&w, heads, &r);
     }
 
     #[test]

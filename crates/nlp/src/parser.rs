@@ -1177,7 +1177,7 @@ pub(crate) mod tests {
         let mut counts = crate::affinity::Counts::default();
         for (s, e) in sents.iter().zip(&examples) {
             let words: Vec<u64> = s.words.iter().map(|w| revise::lower_hash(&w.form)).collect();
-            counts.add(&words, &e.gold, &s.words.iter().map(|w| w.deprel == "case").collect::<Vec<_>>());
+            counts.add(&words, &e.gold, &s.words.iter().map(|w| revise::rel_hash(&w.deprel)).collect::<Vec<_>>());
         }
         let aff = counts.finish(1);
         assert!(!aff.is_empty());

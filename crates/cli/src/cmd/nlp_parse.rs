@@ -1284,7 +1284,6 @@ fn train_affinity(a: TrainAffinityArgs) -> Result<ExitCode> {
     }
     let nlp = nlp::Nlp::load_default().map_err(anyhow::Error::msg)?;
     let p = load_parser(&None)?;
-    let (case, mark, cc) = (nlp::revise::rel_hash("case"), nlp::revise::rel_hash("mark"), nlp::revise::rel_hash("cc"));
     let mut counts = nlp::affinity::Counts::default();
     let mut scratch = nlp::TagScratch::default();
     for t in &texts {
@@ -1301,8 +1300,8 @@ fn train_affinity(a: TrainAffinityArgs) -> Result<ExitCode> {
             let n = forms.len();
             let words: Vec<u64> = forms.iter().map(|f| nlp::revise::lower_hash(f)).collect();
             let heads: Vec<usize> = tree.iter().map(|(h, _)| if *h < 0 { n } else { *h as usize }).collect();
-            let preps: Vec<bool> = tree.iter().map(|(_, l)| [case, mark, cc].contains(&nlp::revise::rel_hash(l))).collect();
-            counts.add(&words, &heads, &preps);
+            let rels: Vec<u64> = tree.iter().map(|(_, l)| nlp::revise::rel_hash(l)).collect();
+            counts.add(&words, &heads, &rels);
         }
     }
     let table = counts.finish(a.min_count);
