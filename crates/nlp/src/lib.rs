@@ -217,6 +217,7 @@ impl Nlp {
                 for s in 0..doc.sentences.len() {
                     n.tag_sentence(doc, s);
                 }
+                ner::companies_in_doc(doc);
             }
         }
         done(Step::Ner);

@@ -285,6 +285,48 @@ const INSTITUTION_FIRST: &[&str] = &["Bank", "Board", "Bureau", "Church", "Colle
 /// Words that may open a capitalized run without being part of the name.
 const RUN_OPENERS: &[&str] = &["The", "A", "An", "This", "That", "These", "Those", "Its", "His", "Her", "Their", "Our", "My", "Your", "But", "And", "Or", "When", "While", "As", "If", "In", "On", "At", "By", "For", "From", "With", "To", "Of", "After", "Before", "Under", "Meanwhile", "Yesterday", "Today"];
 
+/// Nouns that, just before a one-word name, say it names a business ("oil giant Yukos",
+/// "carmaker SAIC", "the state-owned company Rosneft"). Nouns that often come before a
+/// person's name ("rival", "producer", "broadcaster", "publisher") are not among them.
+const COMPANY_NOUNS: &[&str] = &[
+    "airline", "bank", "brewer", "carmaker", "carrier", "chain", "company", "conglomerate", "firm", "giant", "group", "insurer", "lender", "maker", "manufacturer",
+    "monopoly", "operator", "retailer", "supplier",
+];
+
+/// Once the whole document is labelled: a one-word name taken for a person that directly
+/// follows a [`COMPANY_NOUNS`] word (and is not followed by a capitalized word or "&") is an
+/// organisation, and so is every other one-word
+/// person name of the document spelt the same (a company the model did not know reads like
+/// a surname: "Yukos said…"). Names of two words or more are left alone: people are
+/// introduced by their full name.
+pub fn companies_in_doc(doc: &mut Doc) {
+    let text = &doc.article.text;
+    let tokens = &doc.tokens;
+    let word = |i: usize| tokens.get(i).and_then(|t| text.get(t.start..t.end)).unwrap_or("");
+    let mut firms: Vec<&str> = Vec::new();
+    for e in &doc.entities {
+        if e.label == EntityLabel::PER && e.token_end == e.token_start + 1 && e.token_start > 0 {
+            let prev = word(e.token_start - 1);
+            // the name must end there ("company Scott Free", "Marsh & McLennan" are cut
+            // short, and their first word may be a person's name elsewhere)
+            let next = word(e.token_end);
+            let ends = next != "&" && !next.starts_with(|c: char| c.is_uppercase());
+            if ends && COMPANY_NOUNS.iter().any(|n| n.eq_ignore_ascii_case(prev)) {
+                firms.push(word(e.token_start));
+            }
+        }
+    }
+    if firms.is_empty() {
+        return;
+    }
+    let firms: Vec<String> = firms.into_iter().map(str::to_string).collect();
+    for e in doc.entities.iter_mut() {
+        if e.label == EntityLabel::PER && e.token_end == e.token_start + 1 && firms.iter().any(|f| f == word(e.token_start)) {
+            e.label = EntityLabel::ORG;
+        }
+    }
+}
+
 /// Relabels as ORG the spans whose last word (`form(i)`) is an [`INSTITUTION_HEADS`] word
 /// (or "Bank" after two words or more). And makes one ORG span of each run of two or more
 /// capitalized words of the `n` tokens (joined by "of", "for", "&", and after those by
@@ -1151,6 +1193,37 @@ pub fn prf((tp, p, g): (usize, usize, usize)) -> (f64, f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A document of whitespace-separated words with the given person names (token ranges).
+    fn doc_with_people(text: &str, people: &[(usize, usize)]) -> Doc {
+        let mut doc = Doc::new(model::Article { text: text.into(), ..Default::default() });
+        let mut at = 0;
+        for w in text.split(' ') {
+            doc.tokens.push(model::Token { start: at, end: at + w.len(), ..Default::default() });
+            at += w.len() + 1;
+        }
+        for &(s, e) in people {
+            doc.entities.push(Entity { start: doc.tokens[s].start, end: doc.tokens[e - 1].end, token_start: s, token_end: e, label: EntityLabel::PER });
+        }
+        doc
+    }
+
+    #[test]
+    fn a_one_word_name_after_a_company_noun_is_a_company_throughout_the_document() {
+        let labels = |d: &Doc| d.entities.iter().map(|e| e.label).collect::<Vec<_>>();
+        // "Zarnex" (4, 9) and "Holt" (11): the oil giant's name, and a person's
+        let mut doc = doc_with_people("Shares in oil giant Zarnex fell . Analysts said Zarnex was weak , Holt said . Ann Holt agreed", &[(4, 5), (9, 10), (13, 14), (17, 19)]);
+        companies_in_doc(&mut doc);
+        assert_eq!(labels(&doc), [EntityLabel::ORG, EntityLabel::ORG, EntityLabel::PER, EntityLabel::PER]);
+        // cut short: "company Scott Free" says nothing of "Scott"
+        let mut doc = doc_with_people("his company Scott Free bought it . Scott said so", &[(2, 3), (7, 8)]);
+        companies_in_doc(&mut doc);
+        assert_eq!(labels(&doc), [EntityLabel::PER, EntityLabel::PER]);
+        // a person named in full after "group" stays a person
+        let mut doc = doc_with_people("the pressure group John Smith leads", &[(3, 5)]);
+        companies_in_doc(&mut doc);
+        assert_eq!(labels(&doc), [EntityLabel::PER]);
+    }
 
     #[test]
     fn reads_iob2_with_stray_tags() {
