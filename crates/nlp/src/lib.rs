@@ -163,6 +163,11 @@ impl Nlp {
         self.parser.is_some()
     }
 
+    /// The built-in parser, if there is one.
+    pub fn parser(&self) -> Option<&parser::Parser> {
+        self.parser.as_ref()
+    }
+
     /// Whether an NER model is built in (or set).
     pub fn has_ner(&self) -> bool {
         self.ner.is_some()

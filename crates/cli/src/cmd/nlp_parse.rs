@@ -1283,7 +1283,7 @@ fn train_affinity(a: TrainAffinityArgs) -> Result<ExitCode> {
         texts.push(String::from_utf8_lossy(&std::fs::read(f).with_context(|| format!("reading {}", f.display()))?).into_owned());
     }
     let nlp = nlp::Nlp::load_default().map_err(anyhow::Error::msg)?;
-    let p = load_parser(&None)?;
+    let p = nlp.parser().context("no built-in parser to parse the news with")?;
     let mut counts = nlp::affinity::Counts::default();
     let mut scratch = nlp::TagScratch::default();
     for t in &texts {
