@@ -280,9 +280,19 @@ fn word_part(toks: &[RevTok], sh: &Shape, d: usize) -> [u64; NT] {
     std::array::from_fn(|i| parts[i].iter().fold(SEEDS[i], |x, &v| combine(x, v)))
 }
 
+/// What [`features`] reads of the sentence: its words, the tree, the tree's shape and the
+/// affinity table, if any.
+struct Tree<'a> {
+    toks: &'a [RevTok],
+    heads: &'a [usize],
+    sh: &'a Shape,
+    aff: Option<&'a Affinity>,
+}
+
 /// The features of moving word `d` under candidate `c` (hashed, into `f`), from the word's
 /// part `wp` ([`word_part`]).
-fn features(toks: &[RevTok], heads: &[usize], sh: &Shape, d: usize, wp: &[u64; NT], c: &Cand, aff: Option<&Affinity>, f: &mut Vec<u64>) {
+fn features(t: &Tree, d: usize, wp: &[u64; NT], c: &Cand, f: &mut Vec<u64>) {
+    let Tree { toks, heads, sh, aff } = *t;
     f.clear();
     let n = toks.len();
     let h = c.h;
@@ -402,8 +412,9 @@ impl Reviser {
                     a.prefetch(toks[c.h].w, toks[d].w, c.h < d, pw);
                 }
             }
+            let tree = Tree { toks, heads, sh: &sc.sh, aff: self.aff.as_ref() };
             for c in &sc.cands {
-                features(toks, heads, &sc.sh, d, &wp, c, self.aff.as_ref(), &mut sc.f);
+                features(&tree, d, &wp, c, &mut sc.f);
                 sc.rows.extend(sc.f.iter().map(|&x| (x & self.mask) as u32));
             }
             for &r in &sc.rows {
@@ -522,8 +533,9 @@ pub fn train(examples: &[Example], aff: Option<Affinity>, opts: &TrainOptions, m
                 }
                 let mut best = (f32::NEG_INFINITY, usize::MAX);
                 let wp = word_part(&ex.toks, &sh, d);
+                let tree = Tree { toks: &ex.toks, heads: &ex.heads, sh: &sh, aff: aff.as_ref() };
                 for c in &cands {
-                    features(&ex.toks, &ex.heads, &sh, d, &wp, c, aff.as_ref(), &mut f);
+                    features(&tree, d, &wp, c, &mut f);
                     let mut s = [0f32];
                     tr.model().score_into(&f, &mut s);
                     if s[0] > best.0 {
@@ -531,7 +543,7 @@ pub fn train(examples: &[Example], aff: Option<Affinity>, opts: &TrainOptions, m
                         std::mem::swap(&mut best_f, &mut f);
                     }
                     if c.h == ex.gold[d] {
-                        features(&ex.toks, &ex.heads, &sh, d, &wp, c, aff.as_ref(), &mut gold_f);
+                        features(&tree, d, &wp, c, &mut gold_f);
                     }
                 }
                 tr.tick();
