@@ -57,7 +57,6 @@ fn count_band(c: u32) -> u8 {
 }
 
 /// A table of affinity bands (see the module documentation).
-#[derive(Clone)]
 pub struct Affinity {
     /// Open addressing, one `u32` per slot: the key's top 24 bits and its band byte (0: an
     /// empty slot; every stored band byte is non-zero), so a lookup reads one cache line.
@@ -67,12 +66,34 @@ pub struct Affinity {
     saved: Vec<u8>,
 }
 
+/// The file form of `sorted` (keys ascending and distinct; module documentation).
+fn encode(sorted: &[(u32, u8)]) -> Vec<u8> {
+    let mut saved = Vec::with_capacity(12 + sorted.len() * 4);
+    saved.extend_from_slice(b"DLAF");
+    saved.extend_from_slice(&1u32.to_le_bytes());
+    saved.extend_from_slice(&(sorted.len() as u32).to_le_bytes());
+    let mut last = 0u32;
+    for &(k, _) in sorted {
+        // the gap to the previous key, seven bits a byte, the high bit saying more follow
+        let mut g = k - last;
+        last = k;
+        while g >= 0x80 {
+            saved.push((g & 0x7f) as u8 | 0x80);
+            g >>= 7;
+        }
+        saved.push(g as u8);
+    }
+    saved.extend(sorted.iter().map(|x| x.1));
+    saved
+}
+
 /// Bits of a key that an entry keeps (the rest are the band).
 const KEY_BITS: u32 = 0xffff_ff00;
 
 impl Affinity {
-    /// The table of `sorted` (keys ascending and distinct, bands non-zero).
-    fn from_sorted(sorted: &[(u32, u8)]) -> Affinity {
+    /// The table of `sorted` (keys ascending and distinct, bands non-zero), saved as
+    /// `saved` ([`encode`]).
+    fn new(sorted: &[(u32, u8)], saved: Vec<u8>) -> Affinity {
         let cap = (sorted.len() * 2).next_power_of_two().max(16);
         let mut entries = vec![0u32; cap];
         for &(k, b) in sorted {
@@ -82,25 +103,6 @@ impl Affinity {
             }
             entries[i] = (k & KEY_BITS) | b.max(1) as u32;
         }
-        let mut saved = Vec::with_capacity(12 + sorted.len() * 4);
-        saved.extend_from_slice(b"DLAF");
-        saved.extend_from_slice(&1u32.to_le_bytes());
-        saved.extend_from_slice(&(sorted.len() as u32).to_le_bytes());
-        let mut last = 0u32;
-        for &(k, _) in sorted {
-            let mut g = k - last;
-            last = k;
-            loop {
-                let b = (g & 0x7f) as u8;
-                g >>= 7;
-                if g == 0 {
-                    saved.push(b);
-                    break;
-                }
-                saved.push(b | 0x80);
-            }
-        }
-        saved.extend(sorted.iter().map(|x| x.1));
         Affinity { entries, len: sorted.len(), saved }
     }
 
@@ -198,7 +200,7 @@ impl Affinity {
             return Err(bad("a key without a band"));
         }
         let sorted: Vec<(u32, u8)> = keys.into_iter().zip(bands.iter().copied()).collect();
-        Ok((Affinity::from_sorted(&sorted), pos + n))
+        Ok((Affinity::new(&sorted, b[..pos + n].to_vec()), pos + n))
     }
 }
 
@@ -284,7 +286,7 @@ impl Counts {
         // keys that collide keep the first band in key order (rare: 32-bit keys)
         out.sort_unstable();
         out.dedup_by_key(|x| x.0);
-        Affinity::from_sorted(&out)
+        Affinity::new(&out, encode(&out))
     }
 }
 
