@@ -9,10 +9,10 @@
 //! the buffer is empty, so every parse is a single-rooted tree. Each word is shifted once
 //! and popped once: `2n` transitions, linear time, for any input.
 //!
-//! Once the tree is built, a reviser ([`crate::revise`], also in the model file) may move
-//! words to better heads, seeing the whole tree.
+//! Once the tree is built, a reviser ([`crate::revise`], also in the model file) may give
+//! words better heads, seeing the whole tree.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (8), `u32` byte length of the word
+//! Model file (little endian): `b"DLPR"`, `u32` version (9), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
 //! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte
@@ -20,7 +20,8 @@
 //! the action model and the action model, `u32` byte length of the label model and the
 //! label model (both [`SparsePerceptron`]s), `u32` byte length of the reviser (0: none) and
 //! the reviser ([`Reviser::save`]). Version 6 (still read) had no reviser and no length
-//! before the label model; version 7 (refused) hashed the reviser's features differently.
+//! before the label model; versions 7 and 8 (refused) had a reviser that moved words one at
+//! a time and hashed its features differently.
 //! The features are those of `parser_feats` (rows are the top bits of the feature hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
@@ -52,8 +53,9 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 /// that read what lies to the right of the buffer's front, [`feats::context`]; 6: the
 /// supertagger and nine templates that read its supertags, [`crate::supertag`]; 7: the
 /// tree reviser, [`crate::revise`]; 8: the reviser's features hashed without a finalizer,
-/// and its lexical affinities, [`crate::affinity`]).
-const VERSION: u32 = 8;
+/// and its lexical affinities, [`crate::affinity`]; 9: the reviser reparses with Eisner's
+/// algorithm over more candidates, its features hashed with one `combine` each).
+const VERSION: u32 = 9;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -695,14 +697,9 @@ impl Parser {
         self.reviser = r;
     }
 
-    /// The tree reviser's margin, if there is one; `set_revise_margin` changes it.
-    pub fn revise_margin(&self) -> Option<f32> {
-        self.reviser.as_ref().map(|r| r.margin)
-    }
-    pub fn set_revise_margin(&mut self, m: f32) {
-        if let Some(r) = &mut self.reviser {
-            r.margin = m;
-        }
+    /// Whether the model has a tree reviser.
+    pub fn has_reviser(&self) -> bool {
+        self.reviser.is_some()
     }
 
     /// The relation labels the model knows.
@@ -826,8 +823,8 @@ impl Parser {
     }
 
     /// Revises the tree in `sc.st` ([`crate::revise`]) of the words `words` (form, UPOS,
-    /// XPOS), if the model has a reviser; moved words are relabelled by the label model,
-    /// reading the revised tree.
+    /// XPOS), if the model has a reviser; the words whose head changed are relabelled by the
+    /// label model, reading the revised tree.
     fn revise<'a>(&self, words: impl Iterator<Item = (&'a str, &'a str, &'a str)>, sc: &mut Scratch) {
         let Some(r) = &self.reviser else { return };
         let n = sc.st.n;
@@ -865,7 +862,9 @@ impl Parser {
         lscores.resize(self.labels.len(), 0.0);
         for &d in moved.iter() {
             let h = rev_heads[d];
-            let label = if let Some(l) = self.dict_label(d < h, &toks[h], &toks[d]) {
+            let label = if h >= n {
+                self.root as u16
+            } else if let Some(l) = self.dict_label(d < h, &toks[h], &toks[d]) {
                 l
             } else {
                 label_extract(st, toks, h, d, d < h, &mut lf);
@@ -1185,7 +1184,7 @@ pub(crate) mod tests {
         let mut bytes = Vec::new();
         p.save(&mut bytes).unwrap();
         let q = Parser::from_bytes(&bytes).unwrap();
-        assert!(q.revise_margin().is_some());
+        assert!(q.has_reviser());
         let mut again = Vec::new();
         q.save(&mut again).unwrap();
         assert!(again == bytes, "a parser with a reviser saves back to the same bytes");

@@ -112,9 +112,13 @@ struct TrainParserArgs {
     /// Reviser training passes.
     #[arg(long, default_value_t = nlp::revise::TrainOptions::default().epochs)]
     revise_epochs: usize,
-    /// The reviser moves a word only when its best head outscores the parser's by this much.
-    #[arg(long, default_value_t = nlp::revise::TrainOptions::default().margin)]
-    revise_margin: f32,
+    /// The reviser's candidate heads include the words of a word's own subtree up to this
+    /// many words from it (nlp::revise::Window) …
+    #[arg(long, default_value_t = nlp::revise::TrainOptions::default().window.inside)]
+    revise_inside: u8,
+    /// … and the other words up to this many words from it.
+    #[arg(long, default_value_t = nlp::revise::TrainOptions::default().window.outside)]
+    revise_outside: u8,
     /// Lexical affinities from parsed news for the reviser (written by `dateline train
     /// affinity`); the model file carries a copy.
     #[arg(long, default_value = "models/affinity.bin")]
@@ -173,7 +177,8 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     let mut p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
     if a.revise_folds >= 2 {
         let examples = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, t0)?;
-        let ropts = nlp::revise::TrainOptions { epochs: a.revise_epochs, margin: a.revise_margin, bits: a.revise_bits, ..Default::default() };
+        let window = nlp::revise::Window { inside: a.revise_inside, outside: a.revise_outside };
+        let ropts = nlp::revise::TrainOptions { epochs: a.revise_epochs, window, bits: a.revise_bits, ..Default::default() };
         let aff = if a.no_affinity {
             None
         } else {
@@ -390,9 +395,6 @@ struct EvalParseArgs {
     /// Parse without the model's tree reviser (nlp::revise).
     #[arg(long)]
     no_revise: bool,
-    /// The reviser's margin instead of the model's.
-    #[arg(long)]
-    revise_margin: Option<f32>,
 }
 
 /// The model in file `model`, or else the built-in one (`what`: "parser", "NER"; `train`:
@@ -415,9 +417,6 @@ fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
     let mut p = load_parser(&a.model)?;
     if a.no_revise {
         p.set_reviser(None);
-    }
-    if let Some(m) = a.revise_margin {
-        p.set_revise_margin(m);
     }
     let gold = read_conllu(&a.gold)?;
     let mut secs = f64::INFINITY;
