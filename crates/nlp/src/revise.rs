@@ -691,7 +691,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 5, bits: 20, window: Window { inside: 8, outside: 2 }, seed: 1 }
+        TrainOptions { epochs: 5, bits: 20, window: Window { inside: 8, outside: 3 }, seed: 1 }
     }
 }
 
