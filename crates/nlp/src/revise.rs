@@ -278,9 +278,8 @@ impl Eisner {
             self.cl[ix(i, i)] = 0.0;
             self.cr[ix(i, i)] = 0.0;
         }
-        // per head, its possible dependents in order (the arcs are sparse), and `cl`
-        // transposed, so that the incomplete spans' inner loop reads both tables in order
-        // (per head: its left dependents nearest first, then its right ones nearest first)
+        // the arcs are sparse: a complete span only tries the dependents its head may take;
+        // `clt` lets the incomplete spans' inner loop read both of its tables in order
         self.adj.clear();
         self.start.clear();
         for h in 0..n {
@@ -632,9 +631,9 @@ impl Reviser {
         if !sc.eisner.run(n, &sc.arcs, &mut sc.new_heads) {
             return;
         }
-        for d in 0..n {
-            if sc.new_heads[d] != heads[d] {
-                heads[d] = sc.new_heads[d];
+        for (d, (h, &new)) in heads.iter_mut().zip(&sc.new_heads).enumerate() {
+            if *h != new {
+                *h = new;
                 moved.push(d);
             }
         }
