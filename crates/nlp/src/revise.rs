@@ -48,7 +48,8 @@ pub struct RevTok {
 
 const NONE: u64 = 0x51ed_270b_1b2e_f00d;
 const ROOT: u64 = 0x7a3c_94e1_5d0f_beef;
-/// Sentences longer than this are not revised (the candidate paths grow with the depth).
+/// Sentences longer than this are not revised (the candidate paths grow with the depth, and
+/// the tables of Eisner's algorithm with the square of the length).
 pub const MAX_WORDS: usize = 400;
 /// Candidates are looked for at most this many steps up each path (deeper ones are rare,
 /// and long unpunctuated text makes deep trees).
