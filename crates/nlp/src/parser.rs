@@ -10,18 +10,21 @@
 //! and popped once: `2n` transitions, linear time, for any input.
 //!
 //! Once the tree is built, a reviser ([`crate::revise`], also in the model file) may give
-//! words better heads, seeing the whole tree.
+//! words better heads, seeing the whole tree, and a relabeler ([`crate::relabel`]) then
+//! gives every word its relation again, reading the finished tree.
 //!
-//! Model file (little endian): `b"DLPR"`, `u32` version (9), `u32` byte length of the word
+//! Model file (little endian): `b"DLPR"`, `u32` version (10), `u32` byte length of the word
 //! classes, the [`WordClusters`] table, `u32` label count, each label as `u32` length +
 //! UTF-8 bytes, `u32` vocabulary size and the sorted `u64` word hashes of the vocabulary,
 //! `u32` label-dictionary size and its sorted entries (`u64` key, `u16` label), `u32` byte
 //! length of the supertagger and the supertagger (a [`Tagger`] file), `u32` byte length of
 //! the action model and the action model, `u32` byte length of the label model and the
 //! label model (both [`SparsePerceptron`]s), `u32` byte length of the reviser (0: none) and
-//! the reviser ([`Reviser::save`]). Version 6 (still read) had no reviser and no length
-//! before the label model; versions 7 and 8 (refused) had a reviser that moved words one at
-//! a time and hashed its features differently.
+//! the reviser ([`Reviser::save`]), `u32` byte length of the relabeler (0: none) and the
+//! relabeler ([`Relabeler::save`]). Version 9 (still read) had no relabeler; version 6
+//! (still read) had no reviser and no length before the label model; versions 7 and 8
+//! (refused) had a reviser that moved words one at a time and hashed its features
+//! differently.
 //! The features are those of `parser_feats` (rows are the top bits of the feature hash).
 //!
 //! Speed: per sentence the tokens' hashed pieces are computed once; per transition the
@@ -39,6 +42,7 @@ use crate::ner::clusters::WordClusters;
 use feats::{extract, extract_all, label_extract, label_key, role_feats, role_positions, word_hash, Classes, Feats, Tok, Vocab, ROLES};
 use std::cell::RefCell;
 use crate::perceptron::{self, argmax, Perceptron, SparsePerceptron, Trainer};
+use crate::relabel::{self, LabTok, Relabeler};
 use crate::revise::{self, RevTok, Reviser};
 use crate::tagger::{Tagger, WordInfo};
 use model::Doc;
@@ -54,8 +58,9 @@ static DEFAULT_MODEL: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"),
 /// supertagger and nine templates that read its supertags, [`crate::supertag`]; 7: the
 /// tree reviser, [`crate::revise`]; 8: the reviser's features hashed without a finalizer,
 /// and its lexical affinities, [`crate::affinity`]; 9: the reviser reparses with Eisner's
-/// algorithm over more candidates, its features hashed with one `combine` each).
-const VERSION: u32 = 9;
+/// algorithm over more candidates, its features hashed with one `combine` each; 10: the
+/// relabeler, [`crate::relabel`]).
+const VERSION: u32 = 10;
 
 pub(crate) const SHIFT: usize = 0;
 pub(crate) const LEFT: usize = 1;
@@ -86,6 +91,8 @@ pub struct Parser {
     id: u64,
     /// Revises the finished tree ([`crate::revise`]), if the model has one.
     reviser: Option<Reviser>,
+    /// Labels the finished tree again ([`crate::relabel`]), if the model has one.
+    relabeler: Option<Relabeler>,
     /// [`crate::revise::rel_hash`] of each label.
     label_rels: Vec<u64>,
     /// [`crate::revise::str_hash`] of each of the supertagger's tags.
@@ -248,6 +255,9 @@ struct Scratch {
     moved: Vec<usize>,
     /// The labels of the tree before revision.
     old_labels: Vec<u16>,
+    /// The relabeler's words and scratch space.
+    lab: Vec<LabTok>,
+    lab_scratch: relabel::Scratch,
 }
 
 /// Source of the ids that tie a thread's [`RoleCache`] to one parser.
@@ -587,7 +597,7 @@ impl Parser {
             return Err(bad("not a dateline parser model (bad magic)"));
         }
         let version = read_u32(r)?;
-        if version != VERSION && version != 6 {
+        if version != VERSION && version != 9 && version != 6 {
             return Err(bad("unsupported parser model version (retrain with `dateline train parser`)"));
         }
         let len = read_u32(r)? as usize;
@@ -635,7 +645,16 @@ impl Parser {
         let reviser = if version >= 7 {
             let len = read_u32(r)? as usize;
             let b = r.get(..len).ok_or_else(|| bad("truncated parser model"))?;
-            (len > 0).then(|| Reviser::from_bytes(b)).transpose()?
+            let rv = (len > 0).then(|| Reviser::from_bytes(b)).transpose()?;
+            *r = &r[len..];
+            rv
+        } else {
+            None
+        };
+        let relabeler = if version >= 10 {
+            let len = read_u32(r)? as usize;
+            let b = r.get(..len).ok_or_else(|| bad("truncated parser model"))?;
+            (len > 0).then(|| Relabeler::from_bytes(b, &labels)).transpose()?
         } else {
             None
         };
@@ -647,6 +666,7 @@ impl Parser {
         }
         let mut p = Parser::assemble(labels, labeler, clusters, dense, vocab, ldict, stagger);
         p.reviser = reviser;
+        p.relabeler = relabeler;
         Ok(p)
     }
 
@@ -689,6 +709,12 @@ impl Parser {
             rv.save(&mut r)?;
         }
         w.write_all(&(r.len() as u32).to_le_bytes())?;
+        w.write_all(&r)?;
+        let mut r = Vec::new();
+        if let Some(rl) = &self.relabeler {
+            rl.save(&mut r)?;
+        }
+        w.write_all(&(r.len() as u32).to_le_bytes())?;
         w.write_all(&r)
     }
 
@@ -700,6 +726,16 @@ impl Parser {
     /// Whether the model has a tree reviser.
     pub fn has_reviser(&self) -> bool {
         self.reviser.is_some()
+    }
+
+    /// Sets (or removes) the relabeler.
+    pub fn set_relabeler(&mut self, r: Option<Relabeler>) {
+        self.relabeler = r;
+    }
+
+    /// Whether the model has a relabeler.
+    pub fn has_relabeler(&self) -> bool {
+        self.relabeler.is_some()
     }
 
     /// The relation labels the model knows.
@@ -715,7 +751,7 @@ impl Parser {
         let id = NEXT_PARSER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let label_rels = labels.iter().map(|l| revise::rel_hash(l)).collect();
         let stag_revs = (0..stagger.n_tags()).map(|t| revise::str_hash(stagger.tag_name(t).0)).collect();
-        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id, reviser: None, label_rels, stag_revs }
+        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id, reviser: None, relabeler: None, label_rels, stag_revs }
     }
 
     /// Supertags `sc.toks` (the words `forms`).
@@ -734,7 +770,7 @@ impl Parser {
 
     /// Runs `f` with this thread's scratch space (a fresh one if the thread's is in use).
     fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
-        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new(), old_labels: Vec::new() });
+        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new(), old_labels: Vec::new(), lab: Vec::new(), lab_scratch: Default::default() });
         SCRATCH.with(|c| {
             let taken = c.try_borrow_mut().ok().and_then(|mut b| b.take());
             let mut sc = taken.unwrap_or_else(fresh);
@@ -787,7 +823,7 @@ impl Parser {
             }
             self.supertag(doc.tokens[a..b].iter().map(form), sc);
             self.parse_toks(sc);
-            self.revise(doc.tokens[a..b].iter().map(|t| (form(t), t.upos.as_str(), t.xpos.as_str())), sc);
+            self.finish_tree(doc.tokens[a..b].iter().map(|t| (form(t), t.upos.as_str(), t.xpos.as_str())), sc);
             let n = b - a;
             for k in 0..n {
                 let t = &mut doc.tokens[a + k];
@@ -816,29 +852,49 @@ impl Parser {
             }
             self.supertag(forms.iter().copied(), sc);
             self.parse_toks(sc);
-            self.revise(forms.iter().enumerate().map(|(i, f)| (*f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""))), sc);
+            self.finish_tree(forms.iter().enumerate().map(|(i, f)| (*f, upos.get(i).copied().unwrap_or(""), xpos.get(i).copied().unwrap_or(""))), sc);
             let n = forms.len();
             (0..n).map(|i| (if sc.st.heads[i] >= n { -1 } else { sc.st.heads[i] as i32 }, self.labels[sc.st.labels[i] as usize].clone())).collect()
         })
     }
 
-    /// Revises the tree in `sc.st` ([`crate::revise`]) of the words `words` (form, UPOS,
-    /// XPOS), if the model has a reviser; the words whose head changed are relabelled by the
-    /// label model, reading the revised tree.
-    fn revise<'a>(&self, words: impl Iterator<Item = (&'a str, &'a str, &'a str)>, sc: &mut Scratch) {
-        let Some(r) = &self.reviser else { return };
+    /// Revises the tree in `sc.st` of the words `words` (form, UPOS, XPOS) with the
+    /// model's reviser, then labels it again with its relabeler, if it has them.
+    fn finish_tree<'a>(&self, words: impl Iterator<Item = (&'a str, &'a str, &'a str)>, sc: &mut Scratch) {
         let n = sc.st.n;
-        if !(3..=revise::MAX_WORDS).contains(&n) {
+        let revise = self.reviser.is_some() && (3..=revise::MAX_WORDS).contains(&n);
+        if !revise && self.relabeler.is_none() {
             return;
         }
-        let Scratch { st, toks, lscores, rev, rev_heads, rev_scratch, moved, stags, old_labels, .. } = sc;
-        rev.clear();
+        sc.rev.clear();
+        sc.lab.clear();
         for (i, (f, u, x)) in words.enumerate() {
-            let mut t = RevTok::word(f, u, x);
-            t.l = self.label_rels.get(st.labels[i] as usize).copied().unwrap_or(0);
-            t.s = stags.get(i).and_then(|&g| self.stag_revs.get(g)).copied().unwrap_or(0);
-            rev.push(t);
+            if revise {
+                let mut t = RevTok::word(f, u, x);
+                t.l = self.label_rels.get(sc.st.labels[i] as usize).copied().unwrap_or(0);
+                t.s = sc.stags.get(i).and_then(|&g| self.stag_revs.get(g)).copied().unwrap_or(0);
+                sc.rev.push(t);
+            }
+            if self.relabeler.is_some() {
+                sc.lab.push(LabTok::new(f, u, x));
+            }
         }
+        if revise {
+            self.revise(sc);
+        }
+        if let Some(r) = &self.relabeler {
+            if sc.lab.len() == n {
+                r.relabel(&sc.lab, &sc.st.heads[..n], &mut sc.st.labels[..n], self.root as u16, &mut sc.lab_scratch);
+            }
+        }
+    }
+
+    /// Revises the tree in `sc.st` ([`crate::revise`]) of the words `sc.rev`; the words
+    /// whose head changed are relabelled by the label model, reading the revised tree.
+    fn revise(&self, sc: &mut Scratch) {
+        let Some(r) = &self.reviser else { return };
+        let n = sc.st.n;
+        let Scratch { st, toks, lscores, rev, rev_heads, rev_scratch, moved, old_labels, .. } = sc;
         if rev.len() != n {
             return;
         }
@@ -1181,13 +1237,32 @@ pub(crate) mod tests {
         let aff = counts.finish(1);
         assert!(!aff.is_empty());
         p.set_reviser(Some(revise::train(&examples, Some(aff), &revise::TrainOptions { bits: 12, ..Default::default() }, |_| {})));
+        // a version 9 file (no relabeler: the same bytes less its empty section) still reads
+        let mut v9 = Vec::new();
+        p.save(&mut v9).unwrap();
+        assert_eq!(v9[v9.len() - 4..], [0; 4]);
+        v9.truncate(v9.len() - 4);
+        v9[4..8].copy_from_slice(&9u32.to_le_bytes());
+        let q = Parser::from_bytes(&v9).unwrap();
+        assert!(q.has_reviser() && !q.has_relabeler());
+        // and a relabeler that has only seen right labels keeps them
+        let id = |l: &str| p.labels().iter().position(|x| x == l).unwrap() as u16;
+        let lab_examples: Vec<relabel::Example> = sents
+            .iter()
+            .zip(&examples)
+            .map(|(s, e)| {
+                let labels: Vec<u16> = s.words.iter().map(|w| id(&w.deprel)).collect();
+                relabel::Example { toks: s.words.iter().map(|w| LabTok::new(&w.form, &w.upos, &w.xpos)).collect(), heads: e.heads.clone(), gold_heads: e.gold.clone(), gold_labels: labels.clone(), labels }
+            })
+            .collect();
+        p.set_relabeler(Some(relabel::train(&lab_examples, p.labels(), &relabel::TrainOptions { bits: 12, ..Default::default() }, |_| {})));
         let mut bytes = Vec::new();
         p.save(&mut bytes).unwrap();
         let q = Parser::from_bytes(&bytes).unwrap();
-        assert!(q.has_reviser());
+        assert!(q.has_reviser() && q.has_relabeler());
         let mut again = Vec::new();
         q.save(&mut again).unwrap();
-        assert!(again == bytes, "a parser with a reviser saves back to the same bytes");
+        assert!(again == bytes, "a parser with a reviser and a relabeler saves back to the same bytes");
         for s in &sents {
             let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
             let tags: Vec<&str> = s.words.iter().map(|w| w.upos.as_str()).collect();
@@ -1293,6 +1368,7 @@ pub(crate) mod tests {
             }
             p.parse_sentence(&mut doc, 0);
             assert_eq!(doc.tokens.iter().filter(|t| t.head == -1).count(), 1, "{n} words");
+            assert!(doc.tokens.iter().all(|t| (t.head == -1) == (t.deprel == "root")), "{n} words: root is the root's dependent's relation alone");
             for i in 0..n {
                 let (mut j, mut steps) = (i as i32, 0);
                 while j >= 0 && steps <= n {

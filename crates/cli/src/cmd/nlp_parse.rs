@@ -106,6 +106,13 @@ struct TrainParserArgs {
     /// not see with the tags of a tagger that did not see it either (0: no reviser)
     #[arg(long, default_value_t = 4)]
     revise_folds: usize,
+    /// Epochs of the relabeler (nlp::relabel), which learns from the same parses as the
+    /// reviser (0: no relabeler).
+    #[arg(long, default_value_t = nlp::relabel::TrainOptions::default().epochs)]
+    relabel_epochs: usize,
+    /// Hash bits of the relabeler's table.
+    #[arg(long, default_value_t = nlp::relabel::TrainOptions::default().bits)]
+    relabel_bits: u32,
     /// Hash bits of the reviser's table.
     #[arg(long, default_value_t = nlp::revise::TrainOptions::default().bits)]
     revise_bits: u32,
@@ -176,7 +183,7 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
         .collect();
     let mut p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
     if a.revise_folds >= 2 {
-        let examples = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, t0)?;
+        let (examples, lab_examples) = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, p.labels(), t0)?;
         let window = nlp::revise::Window { inside: a.revise_inside, outside: a.revise_outside };
         let ropts = nlp::revise::TrainOptions { epochs: a.revise_epochs, window, bits: a.revise_bits, ..Default::default() };
         let aff = if a.no_affinity {
@@ -189,6 +196,11 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
         };
         let r = nlp::revise::train(&examples, aff, &ropts, |m| eprintln!("{m} ({:.0}s)", t0.elapsed().as_secs_f64()));
         p.set_reviser(Some(r));
+        if a.relabel_epochs > 0 {
+            let lopts = nlp::relabel::TrainOptions { epochs: a.relabel_epochs, bits: a.relabel_bits, ..Default::default() };
+            let r = nlp::relabel::train(&lab_examples, p.labels(), &lopts, |m| eprintln!("{m} ({:.0}s)", t0.elapsed().as_secs_f64()));
+            p.set_relabeler(Some(r));
+        }
     }
     let mut bytes = Vec::new();
     p.save(&mut bytes)?;
@@ -206,19 +218,24 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Training data for the tree reviser: each of `a.revise_folds` contiguous parts of `train`
-/// parsed by a parser (trained as the final one is, without a reviser) and tagged by a
-/// tagger (with the built-in tagger's word classes) that were both trained on the other parts.
-fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger_classes: &WordClusters, opts: &TrainOptions, a: &TrainParserArgs, t0: Instant) -> Result<Vec<nlp::revise::Example>> {
+/// Training data for the tree reviser and the relabeler: each of `a.revise_folds`
+/// contiguous parts of `train` parsed by a parser (trained as the final one is, without a
+/// reviser) and tagged by a tagger (with the built-in tagger's word classes) that were both
+/// trained on the other parts. `labels` are the final parser's, which the relabeler's
+/// examples index.
+type Jackknifed = (Vec<nlp::revise::Example>, Vec<nlp::relabel::Example>);
+fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger_classes: &WordClusters, opts: &TrainOptions, a: &TrainParserArgs, labels: &[String], t0: Instant) -> Result<Jackknifed> {
     let k = a.revise_folds;
     let fold_of = |i: usize| i * k / train.len().max(1);
-    let fold = |f: usize| -> Result<Vec<nlp::revise::Example>> {
+    let label_ids: HashMap<&str, u16> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i as u16)).collect();
+    let label_id = |l: &str| label_ids.get(l).copied().unwrap_or(u16::MAX);
+    let fold = |f: usize| -> Result<Jackknifed> {
         let rest: Vec<conllu::Sentence> = train.iter().enumerate().filter(|&(i, _)| fold_of(i) != f).map(|(_, s)| s.clone()).collect();
         let tagger = nlp::tagger::train(&rest, tagger_classes.clone(), &nlp::tagger::TrainOptions { folds: 0, ..Default::default() }, |_| {});
         let (stagger, stags) = nlp::supertag::train(&rest, tagger_classes, a.stag_folds, 1, |_| {});
         let runs: Vec<_> = (0..a.models.max(1) as u64).map(|m| Parser::train(&rest, &stags, clusters.clone(), &TrainOptions { seed: opts.seed + m, ..opts.clone() }, |_, _| {})).collect();
         let p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
-        let mut out = Vec::new();
+        let (mut out, mut lab_out) = (Vec::new(), Vec::new());
         for s in train.iter().enumerate().filter(|&(i, _)| fold_of(i) == f).map(|(_, s)| s) {
             let forms: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
             let (up, xp) = tagger_tags(&tagger, &forms);
@@ -227,17 +244,22 @@ fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger
             let parsed = p.parse(&forms, &ups, &xps);
             let stags = p.supertags(&forms);
             let n = forms.len();
-            out.push(nlp::revise::Example {
-                toks: (0..n).map(|i| nlp::revise::RevTok::new(forms[i], ups[i], xps[i], &parsed[i].1, &stags[i])).collect(),
-                heads: parsed.iter().map(|x| if x.0 < 0 { n } else { x.0 as usize }).collect(),
-                gold: s.words.iter().map(|w| if w.head == 0 { n } else { w.head - 1 }).collect(),
+            let heads: Vec<usize> = parsed.iter().map(|x| if x.0 < 0 { n } else { x.0 as usize }).collect();
+            let gold: Vec<usize> = s.words.iter().map(|w| if w.head == 0 { n } else { w.head - 1 }).collect();
+            lab_out.push(nlp::relabel::Example {
+                toks: (0..n).map(|i| nlp::relabel::LabTok::new(forms[i], ups[i], xps[i])).collect(),
+                heads: heads.clone(),
+                labels: parsed.iter().map(|x| label_id(&x.1)).collect(),
+                gold_heads: gold.clone(),
+                gold_labels: s.words.iter().map(|w| label_id(&w.deprel)).collect(),
             });
+            out.push(nlp::revise::Example { toks: (0..n).map(|i| nlp::revise::RevTok::new(forms[i], ups[i], xps[i], &parsed[i].1, &stags[i])).collect(), heads, gold });
         }
         eprintln!("reviser: part {}/{k} parsed ({:.0}s)", f + 1, t0.elapsed().as_secs_f64());
-        Ok(out)
+        Ok((out, lab_out))
     };
     // two parts at a time (the tagger's training takes the most memory)
-    let mut parts: Vec<Result<Vec<nlp::revise::Example>>> = Vec::new();
+    let mut parts: Vec<Result<Jackknifed>> = Vec::new();
     for pair in (0..k).collect::<Vec<_>>().chunks(2) {
         let done: Vec<_> = std::thread::scope(|sc| {
             let hs: Vec<_> = pair.iter().map(|&f| sc.spawn(move || fold(f))).collect();
@@ -245,11 +267,13 @@ fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger
         });
         parts.extend(done);
     }
-    let mut all = Vec::new();
+    let (mut all, mut lab_all) = (Vec::new(), Vec::new());
     for p in parts {
-        all.extend(p?);
+        let (r, l) = p?;
+        all.extend(r);
+        lab_all.extend(l);
     }
-    Ok(all)
+    Ok((all, lab_all))
 }
 
 /// CoNLL-U text of `sents` (ids, forms, lemmas, tags, feats, trees, misc; multi-word tokens
@@ -395,6 +419,9 @@ struct EvalParseArgs {
     /// Parse without the model's tree reviser (nlp::revise).
     #[arg(long)]
     no_revise: bool,
+    /// Parse without the model's relabeler (nlp::relabel).
+    #[arg(long)]
+    no_relabel: bool,
 }
 
 /// The model in file `model`, or else the built-in one (`what`: "parser", "NER"; `train`:
@@ -417,6 +444,9 @@ fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
     let mut p = load_parser(&a.model)?;
     if a.no_revise {
         p.set_reviser(None);
+    }
+    if a.no_relabel {
+        p.set_relabeler(None);
     }
     let gold = read_conllu(&a.gold)?;
     let mut secs = f64::INFINITY;
