@@ -1255,7 +1255,7 @@ pub(crate) mod tests {
                 relabel::Example { toks: s.words.iter().map(|w| LabTok::new(&w.form, &w.upos, &w.xpos)).collect(), heads: e.heads.clone(), gold_heads: e.gold.clone(), gold_labels: labels.clone(), labels }
             })
             .collect();
-        p.set_relabeler(Some(relabel::train(&lab_examples, p.labels(), &relabel::TrainOptions { bits: 12, ..Default::default() }, |_| {})));
+        p.set_relabeler(Some(relabel::train(&lab_examples, p.labels(), &relabel::TrainOptions { bits: 12, min_weight: 0.0, ..Default::default() }, |_| {})));
         let mut bytes = Vec::new();
         p.save(&mut bytes).unwrap();
         let q = Parser::from_bytes(&bytes).unwrap();

@@ -9,9 +9,10 @@
 //! head's other dependents near it.
 //!
 //! It learns from the trees of parsers that did not see the sentence, with jackknifed tags
-//! (the reviser's training data, `dateline train parser --revise-folds`), on the words
-//! those parsers attached to the right head: so it learns how the parser's labels go wrong
-//! under predicted tags.
+//! (the reviser's training data, `dateline train parser --revise-folds`, and a second
+//! jackknife over another number of parts, `--relabel-folds`), on the words those parsers
+//! attached to the right head: so it learns how the parser's labels go wrong under
+//! predicted tags.
 
 use crate::parser::Rng;
 use crate::perceptron::{argmax, combine, splitmix, SparsePerceptron, Trainer};
@@ -63,8 +64,6 @@ const SIBLING_SPAN: usize = 12;
 /// The relabeler file's format version.
 const FORMAT: u8 = 1;
 const ROOT: u64 = 0x3c6e_f372_fe94_f82b;
-/// Weights below this magnitude are dropped from the saved model.
-const MIN_WEIGHT: f32 = 0.5;
 
 /// Reusable buffers of [`Relabeler::relabel`].
 #[derive(Default)]
@@ -241,6 +240,8 @@ pub struct TrainOptions {
     /// it (with the right head; and at least [`MIN_TRUSTED`] of them) is trusted: its words
     /// keep it, unscored (punctuation, determiners, auxiliaries: a third of the words).
     pub trust: f64,
+    /// Weights below this magnitude are dropped from the model.
+    pub min_weight: f32,
 }
 
 /// A label needs this many training words to be trusted.
@@ -248,7 +249,7 @@ const MIN_TRUSTED: usize = 100;
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 5, bits: 18, seed: 1, trust: 0.98 }
+        TrainOptions { epochs: 5, bits: 18, seed: 1, trust: 0.98, min_weight: 1.0 }
     }
 }
 
@@ -304,7 +305,7 @@ pub fn train(examples: &[Example], labels: &[String], opts: &TrainOptions, mut l
         }
         log(&format!("relabeler epoch {}: {:.2}% of relations right", epoch + 1, 100.0 * right as f64 / total.max(1) as f64));
     }
-    let model = SparsePerceptron::from_dense(&tr.finish(), MIN_WEIGHT);
+    let model = SparsePerceptron::from_dense(&tr.finish(), opts.min_weight);
     Relabeler { model, lexical, trusted }
 }
 
@@ -328,7 +329,7 @@ mod tests {
         let examples: Vec<Example> = (0..20)
             .flat_map(|_| [ex(&two, vec![1, 4, 1, 1], vec![3, 0, 1, 1], vec![3, 0, 2, 1]), ex(&one, vec![1, 3, 1], vec![3, 0, 1], vec![3, 0, 1])])
             .collect();
-        let r = train(&examples, &labels, &TrainOptions { epochs: 3, bits: 12, ..Default::default() }, |_| {});
+        let r = train(&examples, &labels, &TrainOptions { epochs: 3, bits: 12, min_weight: 0.0, ..Default::default() }, |_| {});
         let mut b = Vec::new();
         r.save(&mut b).unwrap();
         let r = Relabeler::from_bytes(&b, &labels).unwrap();

@@ -110,6 +110,12 @@ struct TrainParserArgs {
     /// reviser (0: no relabeler).
     #[arg(long, default_value_t = nlp::relabel::TrainOptions::default().epochs)]
     relabel_epochs: usize,
+    /// The relabeler also learns from a second jackknife of the training data over this
+    /// many parts, parsed the same way (more examples of the parser's errors; the reviser
+    /// gained nothing from them; 0, or the --revise-folds number, which would give the
+    /// same parts: none).
+    #[arg(long, default_value_t = 5)]
+    relabel_folds: usize,
     /// Hash bits of the relabeler's table.
     #[arg(long, default_value_t = nlp::relabel::TrainOptions::default().bits)]
     relabel_bits: u32,
@@ -183,7 +189,10 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
         .collect();
     let mut p = nlp::parser::Trained::mean(runs).context("the parsers to average differ in shape")?.compact(a.min_action, a.min_label, stagger);
     if a.revise_folds >= 2 {
-        let (examples, lab_examples) = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, p.labels(), t0)?;
+        let (examples, mut lab_examples) = revision_examples(&train, &clusters, &tagger_classes, &opts, &a, a.revise_folds, p.labels(), t0)?;
+        if a.relabel_epochs > 0 && a.relabel_folds >= 2 && a.relabel_folds != a.revise_folds {
+            lab_examples.extend(revision_examples(&train, &clusters, &tagger_classes, &opts, &a, a.relabel_folds, p.labels(), t0)?.1);
+        }
         let window = nlp::revise::Window { inside: a.revise_inside, outside: a.revise_outside };
         let ropts = nlp::revise::TrainOptions { epochs: a.revise_epochs, window, bits: a.revise_bits, ..Default::default() };
         let aff = if a.no_affinity {
@@ -218,14 +227,13 @@ fn train_parser(a: TrainParserArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Training data for the tree reviser and the relabeler: each of `a.revise_folds`
-/// contiguous parts of `train` parsed by a parser (trained as the final one is, without a
-/// reviser) and tagged by a tagger (with the built-in tagger's word classes) that were both
-/// trained on the other parts. `labels` are the final parser's, which the relabeler's
-/// examples index.
+/// Training data for the tree reviser and the relabeler: each of `k` contiguous parts of
+/// `train` parsed by a parser (trained as the final one is, without a reviser) and tagged
+/// by a tagger (with the built-in tagger's word classes) that were both trained on the
+/// other parts. `labels` are the final parser's, which the relabeler's examples index.
 type Jackknifed = (Vec<nlp::revise::Example>, Vec<nlp::relabel::Example>);
-fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger_classes: &WordClusters, opts: &TrainOptions, a: &TrainParserArgs, labels: &[String], t0: Instant) -> Result<Jackknifed> {
-    let k = a.revise_folds;
+#[allow(clippy::too_many_arguments)]
+fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger_classes: &WordClusters, opts: &TrainOptions, a: &TrainParserArgs, k: usize, labels: &[String], t0: Instant) -> Result<Jackknifed> {
     let fold_of = |i: usize| i * k / train.len().max(1);
     let label_ids: HashMap<&str, u16> = labels.iter().enumerate().map(|(i, l)| (l.as_str(), i as u16)).collect();
     let label_id = |l: &str| label_ids.get(l).copied().unwrap_or(u16::MAX);
@@ -255,7 +263,7 @@ fn revision_examples(train: &[conllu::Sentence], clusters: &WordClusters, tagger
             });
             out.push(nlp::revise::Example { toks: (0..n).map(|i| nlp::revise::RevTok::new(forms[i], ups[i], xps[i], &parsed[i].1, &stags[i])).collect(), heads, gold });
         }
-        eprintln!("reviser: part {}/{k} parsed ({:.0}s)", f + 1, t0.elapsed().as_secs_f64());
+        eprintln!("jackknife: part {}/{k} parsed ({:.0}s)", f + 1, t0.elapsed().as_secs_f64());
         Ok((out, lab_out))
     };
     // two parts at a time (the tagger's training takes the most memory)
