@@ -577,7 +577,38 @@ pub struct Scratch {
     /// Arc scores, `h * n + d` (`h = n`: the root).
     arcs: Vec<f32>,
     eisner: Eisner,
+    /// Each word's best head, then the new tree.
     new_heads: Vec<usize>,
+    /// Per word: first and last word and size of its subtree ([`projective_tree`]).
+    span: Vec<(usize, usize, usize)>,
+}
+
+/// Whether `heads` (`heads.len()`: the root) is a projective tree with one dependent of the
+/// root; `span` is scratch space. Time: the sum of the words' depths.
+fn projective_tree(heads: &[usize], span: &mut Vec<(usize, usize, usize)>) -> bool {
+    let n = heads.len();
+    if heads.iter().filter(|&&h| h == n).count() != 1 {
+        return false;
+    }
+    span.clear();
+    span.extend((0..n).map(|d| (d, d, 1)));
+    for d in 0..n {
+        let (mut k, mut steps) = (heads[d], 0);
+        while k < n {
+            if k == d || steps == n {
+                return false; // a cycle
+            }
+            let s = &mut span[k];
+            (s.0, s.1, s.2) = (s.0.min(d), s.1.max(d), s.2 + 1);
+            k = heads[k];
+            steps += 1;
+        }
+        if k > n {
+            return false;
+        }
+    }
+    // projective: every subtree covers its words without gaps
+    span.iter().all(|&(lo, hi, size)| hi - lo + 1 == size)
 }
 
 impl Reviser {
@@ -592,6 +623,7 @@ impl Reviser {
         shape(toks, heads, &mut sc.sh);
         sc.arcs.clear();
         sc.arcs.resize((n + 1) * n, f32::NEG_INFINITY);
+        sc.new_heads.clear();
         let mut parsers_best = true;
         for d in 0..n {
             candidates(heads, &sc.sh, d, self.window, &mut sc.cands);
@@ -622,14 +654,15 @@ impl Reviser {
                 }
             }
             parsers_best &= best == heads[d];
+            sc.new_heads.push(best);
         }
-        // when every word's best head is the parser's, no tree scores higher
+        // no tree scores more than the sum of every word's best arc: when those arcs are the
+        // parser's tree, or another projective tree with one dependent of the root, that is
+        // the tree Eisner's algorithm would find
         if parsers_best {
             return;
         }
-        sc.new_heads.clear();
-        sc.new_heads.resize(n, n);
-        if !sc.eisner.run(n, &sc.arcs, &mut sc.new_heads) {
+        if !projective_tree(&sc.new_heads, &mut sc.span) && !sc.eisner.run(n, &sc.arcs, &mut sc.new_heads) {
             return;
         }
         for (d, (h, &new)) in heads.iter_mut().zip(&sc.new_heads).enumerate() {
@@ -791,7 +824,7 @@ mod tests {
     }
 
     /// Whether `heads` (`n` = the root) is a projective tree with one dependent of the root.
-    fn projective_tree(heads: &[usize]) -> bool {
+    fn projective_tree_slow(heads: &[usize]) -> bool {
         let n = heads.len();
         if heads.iter().filter(|&&h| h == n).count() != 1 {
             return false;
@@ -805,6 +838,8 @@ mod tests {
             if k != n {
                 return false;
             }
+        }
+        for d in 0..n {
             // every word between a word and its head is below the head
             let h = heads[d];
             if h < n {
@@ -905,6 +940,19 @@ mod tests {
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// The quick test of a tree (which lets revision skip Eisner's algorithm) agrees with
+        /// the slow one, on trees, forests, cycles and heads out of range.
+        #[test]
+        fn the_quick_projective_tree_test_agrees(heads in proptest::collection::vec(0usize..12, 1..12), picks in proptest::collection::vec(0usize..1000, 1..20)) {
+            let n = heads.len();
+            let mut span = Vec::new();
+            let tree = random_tree(n, &picks);
+            // some trees (projective or not), some arbitrary head lists
+            for h in [tree.clone(), heads.clone(), tree.iter().zip(&heads).map(|(&t, &x)| if x % 4 == 0 { x % (n + 1) } else { t }).collect()] {
+                proptest::prop_assert_eq!(projective_tree(&h, &mut span), h.iter().all(|&x| x <= n) && projective_tree_slow(&h), "{:?}", h);
+            }
+        }
+
         /// Whatever the weights and the tree (projective or not), revision leaves a tree
         /// with one dependent of the root, and a projective one when it changed anything.
         #[test]
@@ -919,7 +967,7 @@ mod tests {
             let (mut sc, mut moved) = (Scratch::default(), Vec::new());
             r.revise(&toks, &mut out, &mut sc, &mut moved);
             proptest::prop_assert_eq!(out.iter().filter(|&&h| h == n).count(), 1);
-            proptest::prop_assert!(moved.is_empty() || projective_tree(&out));
+            proptest::prop_assert!(moved.is_empty() || projective_tree_slow(&out));
             for d in 0..n {
                 let (mut k, mut steps) = (d, 0);
                 while k < n && steps <= n {
