@@ -10,6 +10,7 @@ pub mod ner;
 pub mod news_dateline;
 pub mod parser;
 pub mod perceptron;
+pub mod punct;
 pub mod relabel;
 pub mod revise;
 pub mod tag_eval;

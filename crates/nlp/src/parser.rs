@@ -42,6 +42,7 @@ use crate::ner::clusters::WordClusters;
 use feats::{extract, extract_all, label_extract, label_key, role_feats, role_positions, word_hash, Classes, Feats, Tok, Vocab, ROLES};
 use std::cell::RefCell;
 use crate::perceptron::{self, argmax, Perceptron, SparsePerceptron, Trainer};
+use crate::punct::{self, PunctTok};
 use crate::relabel::{self, LabTok, Relabeler};
 use crate::revise::{self, RevTok, Reviser};
 use crate::tagger::{Tagger, WordInfo};
@@ -93,6 +94,9 @@ pub struct Parser {
     reviser: Option<Reviser>,
     /// Labels the finished tree again ([`crate::relabel`]), if the model has one.
     relabeler: Option<Relabeler>,
+    /// Whether the punctuation marks of the finished tree are attached by the rule of the
+    /// UD guidelines ([`crate::punct`]; on unless turned off).
+    punct_rule: bool,
     /// [`crate::revise::rel_hash`] of each label.
     label_rels: Vec<u64>,
     /// [`crate::revise::str_hash`] of each of the supertagger's tags.
@@ -258,6 +262,9 @@ struct Scratch {
     /// The relabeler's words and scratch space.
     lab: Vec<LabTok>,
     lab_scratch: relabel::Scratch,
+    /// The punctuation rule's words and scratch space.
+    punct: Vec<PunctTok>,
+    punct_scratch: punct::Scratch,
 }
 
 /// Source of the ids that tie a thread's [`RoleCache`] to one parser.
@@ -733,6 +740,11 @@ impl Parser {
         self.relabeler = r;
     }
 
+    /// Turns the punctuation rule ([`crate::punct`]) on or off.
+    pub fn set_punct_rule(&mut self, on: bool) {
+        self.punct_rule = on;
+    }
+
     /// Whether the model has a relabeler.
     pub fn has_relabeler(&self) -> bool {
         self.relabeler.is_some()
@@ -751,7 +763,7 @@ impl Parser {
         let id = NEXT_PARSER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let label_rels = labels.iter().map(|l| revise::rel_hash(l)).collect();
         let stag_revs = (0..stagger.n_tags()).map(|t| revise::str_hash(stagger.tag_name(t).0)).collect();
-        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id, reviser: None, relabeler: None, label_rels, stag_revs }
+        Parser { labels, root, labeler, label_table, clusters, classes, dense, vocab, ldict, stagger, stag_values, id, reviser: None, relabeler: None, punct_rule: true, label_rels, stag_revs }
     }
 
     /// Supertags `sc.toks` (the words `forms`).
@@ -770,7 +782,7 @@ impl Parser {
 
     /// Runs `f` with this thread's scratch space (a fresh one if the thread's is in use).
     fn with_scratch<R>(&self, f: impl FnOnce(&mut Scratch) -> R) -> R {
-        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new(), old_labels: Vec::new(), lab: Vec::new(), lab_scratch: Default::default() });
+        let fresh = || Box::new(Scratch { st: State::new(0), toks: Vec::new(), buf: String::new(), lscores: Vec::new(), roles: RoleCache::default(), recs: Vec::new(), infos: Vec::new(), stags: Vec::new(), rev: Vec::new(), rev_heads: Vec::new(), rev_scratch: Default::default(), moved: Vec::new(), old_labels: Vec::new(), lab: Vec::new(), lab_scratch: Default::default(), punct: Vec::new(), punct_scratch: Default::default() });
         SCRATCH.with(|c| {
             let taken = c.try_borrow_mut().ok().and_then(|mut b| b.take());
             let mut sc = taken.unwrap_or_else(fresh);
@@ -859,16 +871,24 @@ impl Parser {
     }
 
     /// Revises the tree in `sc.st` of the words `words` (form, UPOS, XPOS) with the
-    /// model's reviser, then labels it again with its relabeler, if it has them.
+    /// model's reviser, attaches its punctuation by the rule, then labels it again with
+    /// the relabeler, if the model has them.
     fn finish_tree<'a>(&self, words: impl Iterator<Item = (&'a str, &'a str, &'a str)>, sc: &mut Scratch) {
         let n = sc.st.n;
         let revise = self.reviser.is_some() && (3..=revise::MAX_WORDS).contains(&n);
-        if !revise && self.relabeler.is_none() {
+        if !revise && self.relabeler.is_none() && !self.punct_rule {
             return;
         }
         sc.rev.clear();
         sc.lab.clear();
+        sc.punct.clear();
+        let punct_rel = revise::rel_hash("punct");
         for (i, (f, u, x)) in words.enumerate() {
+            if self.punct_rule {
+                // (a mark the parser gave another relation, as `cc` to "/", is left alone)
+                let marked = self.label_rels.get(sc.st.labels[i] as usize) == Some(&punct_rel);
+                sc.punct.push(if marked { PunctTok::new(f, u) } else { PunctTok::default() });
+            }
             if revise {
                 let mut t = RevTok::word(f, u, x);
                 t.l = self.label_rels.get(sc.st.labels[i] as usize).copied().unwrap_or(0);
@@ -881,6 +901,9 @@ impl Parser {
         }
         if revise {
             self.revise(sc);
+        }
+        if sc.punct.len() == n {
+            punct::attach(&sc.punct, &mut sc.st.heads[..n], &mut sc.punct_scratch);
         }
         if let Some(r) = &self.relabeler {
             if sc.lab.len() == n {

@@ -430,6 +430,10 @@ struct EvalParseArgs {
     /// Parse without the model's relabeler (nlp::relabel).
     #[arg(long)]
     no_relabel: bool,
+    /// Leave punctuation where the parser and reviser put it, without the rule of the UD
+    /// guidelines (nlp::punct).
+    #[arg(long)]
+    no_punct_rule: bool,
 }
 
 /// The model in file `model`, or else the built-in one (`what`: "parser", "NER"; `train`:
@@ -456,6 +460,7 @@ fn eval_parse(a: EvalParseArgs) -> Result<ExitCode> {
     if a.no_relabel {
         p.set_relabeler(None);
     }
+    p.set_punct_rule(!a.no_punct_rule);
     let gold = read_conllu(&a.gold)?;
     let mut secs = f64::INFINITY;
     let mut g = ParseScore::default();
