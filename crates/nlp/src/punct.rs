@@ -141,7 +141,8 @@ pub fn attach(toks: &[PunctTok], heads: &mut [usize], sc: &mut Scratch) -> usize
         let t = toks[p];
         if t.close != 0 && sc.opens.last().is_some_and(|&o| toks[o].open == t.close) {
             let o = sc.opens.pop().unwrap_or(p);
-            let mut tops = (o + 1..p).filter(|&m| !toks[m].punct && !(o < heads[m] && heads[m] < p));
+            // the words between them whose head is outside
+            let mut tops = (o + 1..p).filter(|&m| !(toks[m].punct || (o < heads[m] && heads[m] < p)));
             if let (Some(top), None) = (tops.next(), tops.next()) {
                 sc.new[o] = top;
                 sc.new[p] = top;
@@ -151,10 +152,9 @@ pub fn attach(toks: &[PunctTok], heads: &mut [usize], sc: &mut Scratch) -> usize
         }
     }
     let mut moved = 0;
-    for p in 0..n {
-        let c = sc.new[p];
-        if c < n && c != heads[p] && !sc.is_head[p] && heads[p] < n {
-            heads[p] = c;
+    for ((h, &c), &is_head) in heads.iter_mut().zip(&sc.new).zip(&sc.is_head) {
+        if c < n && c != *h && !is_head && *h < n {
+            *h = c;
             moved += 1;
         }
     }
