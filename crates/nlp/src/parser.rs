@@ -884,14 +884,14 @@ impl Parser {
         sc.punct.clear();
         let punct_rel = revise::rel_hash("punct");
         for (i, (f, u, x)) in words.enumerate() {
+            let rel = self.label_rels.get(sc.st.labels[i] as usize).copied().unwrap_or(0);
             if self.punct_rule {
                 // (a mark the parser gave another relation, as `cc` to "/", is left alone)
-                let marked = self.label_rels.get(sc.st.labels[i] as usize) == Some(&punct_rel);
-                sc.punct.push(if marked { PunctTok::new(f, u) } else { PunctTok::default() });
+                sc.punct.push(if rel == punct_rel { PunctTok::new(f, u) } else { PunctTok::default() });
             }
             if revise {
                 let mut t = RevTok::word(f, u, x);
-                t.l = self.label_rels.get(sc.st.labels[i] as usize).copied().unwrap_or(0);
+                t.l = rel;
                 t.s = sc.stags.get(i).and_then(|&g| self.stag_revs.get(g)).copied().unwrap_or(0);
                 sc.rev.push(t);
             }
